@@ -1,0 +1,252 @@
+import type { NotificationOptions } from 'element-plus'
+import type { MaybeRefOrGetter } from 'vue'
+import type { SseError } from './core/errors'
+import type { SseDecoder, SseMessage } from './protocol'
+
+/** Value or function returning the value; functions are re-read on every connection attempt. */
+export type Getter<T> = T | (() => T)
+
+/** Full-jitter exponential backoff between reconnection attempts. */
+export interface ReconnectOptions {
+  /**
+   * Base delay of the first retry, in ms. A server `retry:` field replaces it.
+   * @default 1000
+   */
+  initialDelay?: number
+  /**
+   * Upper bound of any delay, in ms.
+   * @default 30000
+   */
+  maxDelay?: number
+  /**
+   * Growth of the delay per failed attempt.
+   * @default 2
+   */
+  factor?: number
+  /**
+   * Share of the delay that is randomised: 0 = fixed delays, 1 = anywhere between 0 and the delay.
+   * @default 0.5
+   */
+  jitter?: number
+  /**
+   * Failed attempts in a row before giving up (status `closed`, error set).
+   * @default Infinity
+   */
+  maxAttempts?: number
+}
+
+/** Options of the connection itself, usable without Vue (see `createConnection`). */
+export interface ConnectionOptions {
+  /** Endpoint of the SSE stream. Required. */
+  url: Getter<string>
+  /**
+   * `'fetch'` sends headers, any method and a body; `'eventsource'` uses the browser's EventSource
+   * (cookies through `withCredentials`, token in the query).
+   * @default 'fetch'
+   */
+  transport?: 'fetch' | 'eventsource'
+  /**
+   * HTTP method (fetch transport).
+   * @default 'GET'
+   */
+  method?: string
+  /**
+   * Extra request headers (fetch transport), re-read on every attempt.
+   * @default {}
+   */
+  headers?: Getter<Record<string, string>>
+  /**
+   * Request body (fetch transport), re-read on every attempt; objects are sent as JSON.
+   * @default undefined
+   */
+  body?: Getter<BodyInit | Record<string, unknown> | null | undefined>
+  /**
+   * Send cookies cross-origin (`credentials: 'include'` / EventSource `withCredentials`).
+   * @default false
+   */
+  withCredentials?: boolean
+  /**
+   * Token read on every attempt. Fetch transport: `Authorization: Bearer <token>`; eventsource
+   * transport: the `tokenParam` query parameter.
+   * @default undefined
+   */
+  token?: Getter<string | null | undefined>
+  /**
+   * Query parameter carrying the token on the eventsource transport.
+   * @default 'token'
+   */
+  tokenParam?: string
+  /**
+   * Query parameter carrying the last event id when the eventsource transport reconnects.
+   * @default 'lastEventId'
+   */
+  lastEventIdParam?: string
+  /**
+   * Backoff between attempts; `false` never reconnects.
+   * @default { initialDelay: 1000, maxDelay: 30000, factor: 2, jitter: 0.5, maxAttempts: Infinity }
+   */
+  reconnect?: boolean | ReconnectOptions
+  /**
+   * No byte (comments included) for this long, in ms, means the connection is dead: abort and
+   * reconnect. `0` disables the watchdog.
+   * @default 45000
+   */
+  heartbeatTimeout?: number
+  /**
+   * Called once on 401/403 to refresh credentials. Return a new token to retry with it, or null to
+   * stop (status `closed`, error kind `unauthorized`).
+   * @default undefined (stop on 401/403)
+   */
+  onUnauthorized?: (error: SseError) => string | null | undefined | Promise<string | null | undefined>
+  /**
+   * Close the connection while the tab is hidden and reopen when it is visible again.
+   * @default false
+   */
+  pauseWhenHidden?: boolean
+  /**
+   * Largest SSE line or event, in characters, before the stream is treated as broken.
+   * @default 16777216
+   */
+  maxBufferSize?: number
+  /**
+   * Log connection steps and payloads to the console. Payloads may be sensitive.
+   * @default false
+   */
+  debug?: boolean
+}
+
+/** Options of `createSseHub` and `ssePlugin`. */
+export interface SseHubOptions extends Omit<ConnectionOptions, 'token'> {
+  /**
+   * Login source: truthy = logged in (connect, sent as Bearer token), falsy = logged out (close,
+   * reset the store). Watched when a ref or getter.
+   * @default undefined
+   */
+  token?: MaybeRefOrGetter<string | null | undefined>
+  /**
+   * Login source for cookie sessions, used when `token` is not set. Without either, call
+   * `connect()` / `disconnect()` yourself.
+   * @default undefined
+   */
+  loggedIn?: MaybeRefOrGetter<boolean | null | undefined>
+  /**
+   * Turns a raw SSE message into `{ type, data }`.
+   * @default JSON `{ messageType, messageData }`, a named `event:` as type when the JSON has none
+   */
+  decode?: SseDecoder
+  /**
+   * Bounds of the store, so memory stays flat in months-long sessions.
+   * @default { maxAlarms: 500, maxCalcs: 200 }
+   */
+  store?: StoreOptions
+  /**
+   * How calc end messages are judged and labelled.
+   * @default { successStatuses: [1, 'success'], statusLabels: {} }
+   */
+  calc?: CalcOptions
+  /**
+   * Element Plus popups per messageType; `false` turns them off.
+   * @default { locale: 'zh-CN', maxVisible: 4, groupWindow: 2000 }
+   */
+  notify?: false | NotifyOptions
+  /**
+   * One connection shared by all tabs of the origin (leader election + relay).
+   * @default true
+   */
+  share?: boolean
+  /**
+   * Receives every error: connection, decode and handler errors.
+   * @default undefined
+   */
+  onError?: (error: SseError) => void
+}
+
+export interface StoreOptions {
+  /**
+   * Alarms kept; the oldest are dropped first.
+   * @default 500
+   */
+  maxAlarms?: number
+  /**
+   * Calc records kept; the oldest finished ones are dropped first.
+   * @default 200
+   */
+  maxCalcs?: number
+}
+
+export interface CalcOptions {
+  /**
+   * End statuses that mean success.
+   * @default [1, 'success']
+   */
+  successStatuses?: ReadonlyArray<number | string>
+  /**
+   * Display label per status value (merged over the locale's labels).
+   * @default {}
+   */
+  statusLabels?: Record<string, string>
+}
+
+export const defaultReconnect: Required<ReconnectOptions> = {
+  initialDelay: 1000,
+  maxDelay: 30_000,
+  factor: 2,
+  jitter: 0.5,
+  maxAttempts: Number.POSITIVE_INFINITY,
+}
+
+export const defaultStoreOptions: Required<StoreOptions> = { maxAlarms: 500, maxCalcs: 200 }
+
+export const defaultCalcOptions: Required<CalcOptions> = { successStatuses: [1, 'success'], statusLabels: {} }
+
+/** `reconnect` option to a full config, or `false`. */
+export function resolveReconnect(option: ConnectionOptions['reconnect']): Required<ReconnectOptions> | false {
+  if (option === false) return false
+  return { ...defaultReconnect, ...(option === true || option === undefined ? {} : option) }
+}
+
+/** Reads a {@link Getter}. */
+export function read<T>(value: Getter<T>): T {
+  return typeof value === 'function' ? (value as () => T)() : value
+}
+
+/** What a renderer gets besides the message: the active labels. */
+export interface NotifyContext {
+  locale: 'zh-CN' | 'en'
+  /** Label of a calc status (locale labels merged with `calc.statusLabels`). */
+  statusLabel: (status: number | string | undefined) => string
+  /** Whether a calc end status counts as success (`calc.successStatuses`). */
+  isSuccess: (status: number | string | undefined) => boolean
+}
+
+/**
+ * Builds the popup for one message: ElNotification options, or null for no popup. Build `message`
+ * with `h()`; server text must never be passed as an HTML string.
+ */
+export type NotifyRenderer = (
+  message: SseMessage,
+  context: NotifyContext,
+) => Partial<NotificationOptions> | null | undefined
+
+export interface NotifyOptions {
+  /**
+   * Renderer per messageType, replacing the default one; `false` shows nothing for that type.
+   * @default {} (the built-in renderers)
+   */
+  renderers?: Record<string, NotifyRenderer | false>
+  /**
+   * Language of titles and labels.
+   * @default 'zh-CN'
+   */
+  locale?: 'zh-CN' | 'en'
+  /**
+   * Popups shown within one `groupWindow` before the rest are folded into one summary popup.
+   * @default 4
+   */
+  maxVisible?: number
+  /**
+   * Length of the storm-control window, in ms.
+   * @default 2000
+   */
+  groupWindow?: number
+}

@@ -1,0 +1,61 @@
+import { fileURLToPath } from 'node:url'
+import vue from '@vitejs/plugin-vue'
+import { defineConfig } from 'vitest/config'
+import pkg from './package.json' with { type: 'json' }
+
+const peers = Object.keys(pkg.peerDependencies)
+const isPeer = (id: string): boolean => peers.some((p) => id === p || id.startsWith(`${p}/`))
+
+export default defineConfig(({ command }) => ({
+  plugins: [vue()],
+  define: {
+    // Library consumers' bundlers decide; the playground and tests run in development.
+    __DEV__: command === 'build' ? "(process.env.NODE_ENV !== 'production')" : 'true',
+  },
+  build: {
+    target: 'es2022',
+    sourcemap: true,
+    lib: {
+      entry: fileURLToPath(new URL('./src/index.ts', import.meta.url)),
+      formats: ['es'],
+      fileName: () => 'vue-sse-hub.js',
+    },
+    rolldownOptions: {
+      external: isPeer,
+    },
+  },
+  test: {
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: ['tests/unit/**/*.test.ts'],
+          environment: 'happy-dom',
+          typecheck: { enabled: true, include: ['tests/unit/**/*.test-d.ts'], tsconfig: './tsconfig.json' },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'integration',
+          include: ['tests/integration/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 30_000,
+          hookTimeout: 30_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'e2e',
+          include: ['tests/e2e/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+}))

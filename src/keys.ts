@@ -1,0 +1,5 @@
+import type { InjectionKey } from 'vue'
+import type { SseHub } from './hub'
+
+/** Where `ssePlugin` provides the hub; `useSseHub()` reads it. */
+export const sseHubKey: InjectionKey<SseHub> = Symbol(__DEV__ ? 'vue-sse-hub' : '')

@@ -1,6 +1,12 @@
-import type { ConnectionOptions } from '../options'
+import type { ConnectionOptions, ReconnectOptions } from '../options'
+import { read, resolveReconnect } from '../options'
 import type { RawSseMessage } from '../protocol'
-import type { SseError } from './errors'
+import { backoffDelay } from './backoff'
+import { SseError } from './errors'
+import { createSseParser } from './parser'
+import { startEventSourceTransport } from './transports/eventSource'
+import { startFetchTransport } from './transports/fetch'
+import type { TransportFailure, TransportHandle, TransportHandlers, TransportRequest } from './transports/types'
 
 /** Lifecycle of the connection. */
 export type SseStatus = 'idle' | 'connecting' | 'open' | 'reconnecting' | 'closed'
@@ -23,9 +29,12 @@ export interface ConnectionState {
 }
 
 export interface ConnectionCallbacks {
-  /** Every SSE message of the live stream. */
+  /**
+   * Every SSE message of the live stream. `message.lastEventId` is the id to resume from;
+   * `onStateChange` is not called per message (read `state` for `lastEventId` / `lastMessageAt`).
+   */
   onMessage?: (message: RawSseMessage) => void
-  /** Every state change. */
+  /** Every change of status, attempt, error or a `setLastEventId()`. */
   onStateChange?: (state: Readonly<ConnectionState>) => void
   /** Every error, as it happens. */
   onError?: (error: SseError) => void
@@ -35,12 +44,15 @@ export interface ConnectionCallbacks {
 export interface ConnectionEnvironment {
   fetch?: typeof fetch
   EventSource?: typeof EventSource
+  /** Source of randomness for the backoff jitter. @default Math.random */
+  random?: () => number
 }
 
 /** One resilient SSE connection. */
 export interface SseConnection {
+  /** A snapshot of the current state (a new object after each change). */
   readonly state: Readonly<ConnectionState>
-  /** Connects; a no-op while connecting or open. */
+  /** Connects; a no-op while connecting, open or reconnecting. */
   open(): void
   /** Disconnects, aborts the request and cancels any pending retry. */
   close(): void
@@ -50,7 +62,488 @@ export interface SseConnection {
   setLastEventId(id: string): void
 }
 
-export declare function createConnection(
-  options: ConnectionOptions & { environment?: ConnectionEnvironment },
-  callbacks?: ConnectionCallbacks,
-): SseConnection
+/** Options of {@link createConnection}: the connection options plus replaceable platform pieces. */
+export type CreateConnectionOptions = ConnectionOptions & {
+  /**
+   * `fetch`, `EventSource` and randomness to use instead of the globals.
+   * @default the globals
+   */
+  environment?: ConnectionEnvironment
+}
+
+const LOG_PREFIX = '[vue-sse-hub]'
+
+/**
+ * Creates a connection that keeps one SSE stream alive: backoff with jitter, resume from the last
+ * event id, heartbeat watchdog, 401 refresh, offline and hidden-tab awareness. Nothing happens
+ * until `open()`; safe to create during SSR.
+ */
+export function createConnection(options: CreateConnectionOptions, callbacks: ConnectionCallbacks = {}): SseConnection {
+  const reconnect: Required<ReconnectOptions> | false = resolveReconnect(options.reconnect)
+  const heartbeatTimeout = options.heartbeatTimeout ?? 45_000
+  const environment = options.environment ?? {}
+  const random = environment.random ?? Math.random
+  const debug = options.debug === true
+
+  let status: SseStatus = 'idle'
+  let attempt = 0
+  let error: SseError | null = null
+  let openedAt: number | null = null
+  let lastMessageAt: number | null = null
+  let reconnects = 0
+  let snapshot: ConnectionState | null = null
+
+  /** Bumped by every new attempt and by close(): callbacks of older attempts are ignored. */
+  let generation = 0
+  /** Generation of the attempt whose bytes the parser is reading. */
+  let feedGeneration = 0
+  let transport: TransportHandle | null = null
+  /** The user wants a connection (open() without a later close()). */
+  let wanted = false
+  let everOpened = false
+  let serverRetry: number | null = null
+  /** Token returned by onUnauthorized; used instead of `options.token` until restart(). */
+  let tokenOverride: string | undefined
+  /** onUnauthorized was already called in this streak of failures. */
+  let refreshedInStreak = false
+  let retryTimer: ReturnType<typeof setTimeout> | undefined
+  let waitingForOnline = false
+  let pausedHidden = false
+  let listening = false
+
+  let watchdogTimer: ReturnType<typeof setTimeout> | undefined
+  let lastByteAt = 0
+
+  const parser = createSseParser({
+    maxBufferSize: options.maxBufferSize,
+    onMessage: deliver,
+    onRetry(ms) {
+      serverRetry = ms
+      log('server retry', ms)
+    },
+    onError(parseError) {
+      fail(feedGeneration, { error: parseError })
+    },
+  })
+
+  function log(...args: unknown[]): void {
+    if (debug) console.debug(LOG_PREFIX, ...args)
+  }
+
+  function getState(): ConnectionState {
+    // Per-message fields are compared on read, so messages themselves never allocate a state.
+    if (snapshot === null || snapshot.lastEventId !== parser.lastEventId || snapshot.lastMessageAt !== lastMessageAt) {
+      snapshot = { status, lastEventId: parser.lastEventId, attempt, error, openedAt, lastMessageAt, reconnects }
+    }
+    return snapshot
+  }
+
+  function changed(): void {
+    snapshot = null
+    const state = getState()
+    if (callbacks.onStateChange) guard(() => callbacks.onStateChange?.(state))
+  }
+
+  function setStatus(next: SseStatus): void {
+    if (next === status) return
+    log('status', status, '->', next)
+    status = next
+    changed()
+  }
+
+  function report(reported: SseError): void {
+    error = reported
+    log('error', reported.kind, reported.status ?? '', reported.message)
+    if (callbacks.onError) guard(() => callbacks.onError?.(reported))
+  }
+
+  /** Runs a user callback; a throw becomes a `handler` error instead of breaking the stream. */
+  function guard(run: () => void): void {
+    try {
+      run()
+    } catch (cause) {
+      handlerError(cause)
+    }
+  }
+
+  function handlerError(cause: unknown): void {
+    log('a callback threw', cause)
+    try {
+      callbacks.onError?.(new SseError('handler', `A connection callback threw: ${String(cause)}`, { cause }))
+    } catch {
+      // onError itself threw: nothing is left to tell.
+    }
+  }
+
+  function deliver(message: RawSseMessage): void {
+    // A callback may close or restart the connection in the middle of a chunk.
+    if (feedGeneration !== generation) return
+    lastMessageAt = Date.now()
+    if (debug) log('message', message.event, message.lastEventId, message.data)
+    const onMessage = callbacks.onMessage
+    if (onMessage === undefined) return
+    try {
+      onMessage(message)
+    } catch (cause) {
+      handlerError(cause)
+    }
+  }
+
+  // --- attempts -------------------------------------------------------------------------------
+
+  function startAttempt(): void {
+    clearRetryTimer()
+    stopTransport()
+    waitingForOnline = false
+    const gen = ++generation
+    setStatus(everOpened || attempt > 0 ? 'reconnecting' : 'connecting')
+
+    let request: TransportRequest
+    try {
+      request = buildRequest()
+    } catch (cause) {
+      stop(cause instanceof SseError ? cause : new SseError('config', `Reading the options failed: ${String(cause)}`, { cause }))
+      return
+    }
+    parser.reset()
+    lastByteAt = Date.now()
+    log('connecting', request.url, request.lastEventId ? `from id ${request.lastEventId}` : '')
+
+    const handlers: TransportHandlers = {
+      onOpen: () => onOpen(gen),
+      onChunk: (chunk) => {
+        if (gen !== generation) return
+        lastByteAt = Date.now()
+        feedGeneration = gen
+        parser.feed(chunk)
+      },
+      onMessage: (message) => {
+        if (gen !== generation) return
+        lastByteAt = Date.now()
+        feedGeneration = gen
+        // A new EventSource starts with an empty id buffer; keep ours until the server sends one.
+        if (message.lastEventId !== '') parser.lastEventId = message.lastEventId
+        else message.lastEventId = parser.lastEventId
+        deliver(message)
+      },
+      onFailure: (failure) => fail(gen, failure),
+    }
+
+    try {
+      if (options.transport === 'eventsource') {
+        const EventSourceImpl = environment.EventSource ?? globalThis.EventSource
+        if (typeof EventSourceImpl !== 'function') throw new SseError('config', 'EventSource is not available here')
+        transport = startEventSourceTransport(request, handlers, EventSourceImpl)
+      } else {
+        const fetchImpl = environment.fetch ?? globalThis.fetch
+        if (typeof fetchImpl !== 'function') throw new SseError('config', 'fetch is not available here')
+        transport = startFetchTransport(request, handlers, fetchImpl)
+      }
+    } catch (cause) {
+      stop(cause instanceof SseError ? cause : new SseError('network', `Could not start the request: ${String(cause)}`, { cause }))
+      return
+    }
+    // Comments are invisible to EventSource, so a quiet but healthy stream would look dead there.
+    if (heartbeatTimeout > 0 && options.transport !== 'eventsource') armWatchdog(heartbeatTimeout)
+  }
+
+  function buildRequest(): TransportRequest {
+    const url = read(options.url)
+    if (typeof url !== 'string' || url === '') throw new SseError('config', 'The `url` option is empty')
+    return {
+      url,
+      method: options.method ?? 'GET',
+      headers: read(options.headers ?? {}) ?? {},
+      body: read(options.body),
+      withCredentials: options.withCredentials === true,
+      token: tokenOverride ?? read(options.token),
+      lastEventId: parser.lastEventId,
+      tokenParam: options.tokenParam ?? 'token',
+      lastEventIdParam: options.lastEventIdParam ?? 'lastEventId',
+    }
+  }
+
+  function onOpen(gen: number): void {
+    if (gen !== generation) return
+    if (everOpened) reconnects++
+    everOpened = true
+    attempt = 0
+    error = null
+    refreshedInStreak = false
+    openedAt = Date.now()
+    lastByteAt = openedAt
+    snapshot = null
+    status = 'open'
+    log('open')
+    changed()
+  }
+
+  function fail(gen: number, failure: TransportFailure): void {
+    if (gen !== generation || transport === null) return
+    const failed = failure.error
+    stopTransport()
+    openedAt = null
+    const code = failed.status ?? 0
+
+    if (failed.kind === 'http' && code === 204) {
+      stop(failed)
+      return
+    }
+    if (failed.kind === 'http' && (code === 401 || code === 403)) {
+      void refreshToken(gen, failed)
+      return
+    }
+    const retryable =
+      failed.kind !== 'http' || code === 408 || code === 429 || (code >= 500 && code <= 599)
+    if (!retryable) {
+      stop(failed)
+      return
+    }
+    report(failed)
+    scheduleRetry(failure.retryAfter ?? null)
+  }
+
+  async function refreshToken(gen: number, failed: SseError): Promise<void> {
+    const unauthorized = new SseError('unauthorized', failed.message, { status: failed.status, cause: failed })
+    const refresh = options.onUnauthorized
+    if (!refresh || refreshedInStreak) {
+      stop(unauthorized)
+      return
+    }
+    refreshedInStreak = true
+    report(unauthorized)
+    snapshot = null
+    status = 'reconnecting'
+    changed()
+    let token: string | null | undefined
+    try {
+      token = await refresh(unauthorized)
+    } catch (cause) {
+      if (gen !== generation) return
+      stop(new SseError('unauthorized', `onUnauthorized threw: ${String(cause)}`, { status: failed.status, cause }))
+      return
+    }
+    // close(), restart() or open() happened while refreshing: that call decides now.
+    if (gen !== generation || transport !== null || !wanted) return
+    if (typeof token !== 'string' || token === '') {
+      tokenOverride = undefined
+      stop(unauthorized)
+      return
+    }
+    tokenOverride = token
+    attempt++
+    log('token refreshed, retrying')
+    startAttempt()
+  }
+
+  function scheduleRetry(retryAfter: number | null): void {
+    if (reconnect === false) {
+      stopKeepingError()
+      return
+    }
+    attempt++
+    if (attempt >= reconnect.maxAttempts) {
+      stopKeepingError()
+      return
+    }
+    snapshot = null
+    status = 'reconnecting'
+    changed()
+    if (isOffline()) {
+      waitingForOnline = true
+      log('offline: waiting for the online event')
+      return
+    }
+    const delay = Math.max(retryAfter ?? 0, backoffDelay(attempt, serverRetry, reconnect, random))
+    log('retry in', delay, 'ms (attempt', attempt, ')')
+    retryTimer = setTimeout(() => {
+      retryTimer = undefined
+      startAttempt()
+    }, delay)
+  }
+
+  /** Gives up for good with `reported` as the error. */
+  function stop(reported: SseError): void {
+    halt()
+    report(reported)
+    snapshot = null
+    status = 'closed'
+    log('closed:', reported.kind)
+    changed()
+  }
+
+  /** Gives up for good after the error already reported. */
+  function stopKeepingError(): void {
+    halt()
+    snapshot = null
+    status = 'closed'
+    log('closed after', attempt, 'failed attempts')
+    changed()
+  }
+
+  function halt(): void {
+    wanted = false
+    generation++
+    stopTransport()
+    clearRetryTimer()
+    waitingForOnline = false
+    pausedHidden = false
+    unlisten()
+  }
+
+  function stopTransport(): void {
+    stopWatchdog()
+    const current = transport
+    transport = null
+    current?.abort()
+  }
+
+  function clearRetryTimer(): void {
+    if (retryTimer !== undefined) clearTimeout(retryTimer)
+    retryTimer = undefined
+  }
+
+  // --- watchdog: one timer per period, re-armed lazily from lastByteAt --------------------------
+
+  function armWatchdog(delay: number): void {
+    watchdogTimer = setTimeout(checkWatchdog, delay)
+  }
+
+  function checkWatchdog(): void {
+    watchdogTimer = undefined
+    if (transport === null) return
+    const idle = Date.now() - lastByteAt
+    if (idle < heartbeatTimeout) {
+      armWatchdog(heartbeatTimeout - idle)
+      return
+    }
+    fail(generation, {
+      error: new SseError('heartbeat', `No data for ${heartbeatTimeout} ms: the connection is considered dead`),
+    })
+  }
+
+  function stopWatchdog(): void {
+    if (watchdogTimer !== undefined) clearTimeout(watchdogTimer)
+    watchdogTimer = undefined
+  }
+
+  // --- browser signals (all guarded: this module also runs in Node) -----------------------------
+
+  function isOffline(): boolean {
+    return typeof navigator !== 'undefined' && navigator.onLine === false
+  }
+
+  function isHidden(): boolean {
+    return options.pauseWhenHidden === true && typeof document !== 'undefined' && document.hidden === true
+  }
+
+  function onOnline(): void {
+    if (!wanted || pausedHidden) return
+    if (waitingForOnline || retryTimer !== undefined) {
+      log('online: reconnecting now')
+      startAttempt()
+    }
+  }
+
+  function onOffline(): void {
+    // A pending retry would only fail: wait for the online event instead.
+    if (retryTimer !== undefined) {
+      clearRetryTimer()
+      waitingForOnline = true
+      log('offline: waiting for the online event')
+    }
+  }
+
+  function onVisibility(): void {
+    if (!wanted) return
+    if (isHidden()) {
+      if (pausedHidden) return
+      pausedHidden = true
+      log('hidden: pausing')
+      generation++
+      stopTransport()
+      clearRetryTimer()
+      waitingForOnline = false
+      openedAt = null
+      snapshot = null
+      setStatus('idle')
+    } else if (pausedHidden) {
+      pausedHidden = false
+      log('visible: resuming')
+      startAttempt()
+    }
+  }
+
+  function listen(): void {
+    if (listening) return
+    listening = true
+    if (typeof window !== 'undefined' && typeof window.addEventListener === 'function') {
+      window.addEventListener('online', onOnline)
+      window.addEventListener('offline', onOffline)
+    }
+    if (options.pauseWhenHidden && typeof document !== 'undefined' && typeof document.addEventListener === 'function') {
+      document.addEventListener('visibilitychange', onVisibility)
+    }
+  }
+
+  function unlisten(): void {
+    if (!listening) return
+    listening = false
+    if (typeof window !== 'undefined' && typeof window.removeEventListener === 'function') {
+      window.removeEventListener('online', onOnline)
+      window.removeEventListener('offline', onOffline)
+    }
+    if (typeof document !== 'undefined' && typeof document.removeEventListener === 'function') {
+      document.removeEventListener('visibilitychange', onVisibility)
+    }
+  }
+
+  // --- public API -------------------------------------------------------------------------------
+
+  function begin(): void {
+    wanted = true
+    refreshedInStreak = false
+    listen()
+    if (isHidden()) {
+      pausedHidden = true
+      generation++
+      stopTransport()
+      clearRetryTimer()
+      setStatus('idle')
+      return
+    }
+    startAttempt()
+  }
+
+  return {
+    get state(): Readonly<ConnectionState> {
+      return getState()
+    },
+    open(): void {
+      if (wanted) return
+      attempt = 0
+      begin()
+    },
+    close(): void {
+      const wasActive = wanted || status !== 'closed'
+      halt()
+      openedAt = null
+      if (!wasActive) return
+      snapshot = null
+      status = 'closed'
+      log('closed by the app')
+      changed()
+    },
+    restart(): void {
+      tokenOverride = undefined
+      attempt = 0
+      log('restart')
+      begin()
+    },
+    setLastEventId(id: string): void {
+      if (parser.lastEventId === id) return
+      parser.lastEventId = id
+      changed()
+    },
+  }
+}

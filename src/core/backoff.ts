@@ -1,0 +1,34 @@
+import type { ReconnectOptions } from '../options'
+
+/**
+ * Delay before reconnection attempt `attempt` (1 = first retry), in ms: full-jitter exponential
+ * backoff. The server's `retry:` value, when known, replaces `initialDelay` as the base.
+ *
+ * cap = min(maxDelay, base * factor^(attempt - 1)); the delay is drawn from [cap * (1 - jitter), cap].
+ */
+export function backoffDelay(
+  attempt: number,
+  serverRetry: number | null | undefined,
+  options: Required<ReconnectOptions>,
+  random: () => number = Math.random,
+): number {
+  const base = serverRetry ?? options.initialDelay
+  const exponent = Math.max(0, attempt - 1)
+  const cap = Math.max(0, Math.min(options.maxDelay, base * options.factor ** exponent))
+  const jitter = Math.min(1, Math.max(0, options.jitter))
+  return Math.round(cap * (1 - jitter * random()))
+}
+
+/**
+ * `Retry-After` header value to ms from now: delta-seconds or an HTTP date. `null` when absent or
+ * unreadable, so the caller falls back to its own backoff.
+ */
+export function parseRetryAfter(value: string | null | undefined, now: number = Date.now()): number | null {
+  if (value == null) return null
+  const text = value.trim()
+  if (text === '') return null
+  if (/^\d+$/.test(text)) return Number(text) * 1000
+  const date = Date.parse(text)
+  if (Number.isNaN(date)) return null
+  return Math.max(0, date - now)
+}

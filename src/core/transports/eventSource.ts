@@ -1,0 +1,60 @@
+import { SseError } from '../errors'
+import type { TransportHandle, TransportHandlers, TransportRequest } from './types'
+
+/**
+ * Opens the stream with the platform's EventSource. Its own reconnection is switched off (the
+ * instance is closed on the first error) so that backoff, token refresh and resume stay with the
+ * connection: each attempt is a new instance whose URL carries the token and the last event id.
+ * EventSource only exposes unnamed (`message`) events, never comments or the HTTP status.
+ */
+export function startEventSourceTransport(
+  request: TransportRequest,
+  handlers: TransportHandlers,
+  EventSourceImpl: typeof EventSource,
+): TransportHandle {
+  const params: Array<[string, string]> = []
+  if (request.token) params.push([request.tokenParam, request.token])
+  if (request.lastEventId !== '') params.push([request.lastEventIdParam, request.lastEventId])
+  const source = new EventSourceImpl(withParams(request.url, params), { withCredentials: request.withCredentials })
+  let opened = false
+  let done = false
+
+  source.onopen = () => {
+    if (done) return
+    opened = true
+    handlers.onOpen()
+  }
+  source.onmessage = (event: MessageEvent) => {
+    if (done) return
+    handlers.onMessage({ event: 'message', data: String(event.data), lastEventId: event.lastEventId })
+  }
+  source.onerror = () => {
+    if (done) return
+    done = true
+    source.close()
+    handlers.onFailure({
+      error: opened
+        ? new SseError('stream-ended', 'The EventSource stream ended or broke')
+        : new SseError('network', 'The EventSource could not connect (wrong status, content type or network)'),
+    })
+  }
+
+  return {
+    abort(): void {
+      if (done) return
+      done = true
+      source.close()
+    },
+  }
+}
+
+/** Appends query parameters to a URL that may be relative, keeping any fragment last. */
+export function withParams(url: string, params: ReadonlyArray<readonly [string, string]>): string {
+  if (params.length === 0) return url
+  const hashAt = url.indexOf('#')
+  const base = hashAt === -1 ? url : url.slice(0, hashAt)
+  const hash = hashAt === -1 ? '' : url.slice(hashAt)
+  const query = params.map(([key, value]) => `${encodeURIComponent(key)}=${encodeURIComponent(value)}`).join('&')
+  const separator = base.includes('?') ? (base.endsWith('?') || base.endsWith('&') ? '' : '&') : '?'
+  return `${base}${separator}${query}${hash}`
+}

@@ -1,0 +1,160 @@
+import { parseRetryAfter } from '../backoff'
+import { SseError } from '../errors'
+import type { TransportFailure, TransportHandle, TransportHandlers, TransportRequest } from './types'
+
+/** Bytes of an error response read for its detail; the rest is discarded. */
+const DETAIL_LIMIT = 1024
+
+/** Opens the stream with `fetch`, so headers, any method and a body can be sent. */
+export function startFetchTransport(
+  request: TransportRequest,
+  handlers: TransportHandlers,
+  fetchImpl: typeof fetch,
+): TransportHandle {
+  const controller = new AbortController()
+  let done = false
+
+  const fail = (failure: TransportFailure): void => {
+    if (done) return
+    done = true
+    handlers.onFailure(failure)
+  }
+
+  void run().catch((cause: unknown) => {
+    fail({ error: new SseError('network', `The request failed: ${describe(cause)}`, { cause }) })
+  })
+
+  async function run(): Promise<void> {
+    const response = await fetchImpl(request.url, buildInit(request, controller.signal))
+    if (done) return
+    if (response.status !== 200) {
+      const detail = await readDetail(response)
+      const suffix = detail ? `: ${detail}` : response.statusText ? ` ${response.statusText}` : ''
+      fail({
+        error: new SseError('http', `The server answered ${response.status}${suffix}`, { status: response.status }),
+        retryAfter: parseRetryAfter(response.headers.get('retry-after')),
+      })
+      return
+    }
+    const type = response.headers.get('content-type') ?? ''
+    if (!/^text\/event-stream\b/i.test(type.trim())) {
+      void response.body?.cancel().catch(noop)
+      fail({
+        error: new SseError('content-type', `Expected text/event-stream, got ${type || 'no content type'}`, {
+          status: 200,
+        }),
+      })
+      return
+    }
+    if (!response.body) {
+      fail({ error: new SseError('stream-ended', 'The response has no body', { status: 200 }) })
+      return
+    }
+    handlers.onOpen()
+    const reader = response.body.getReader()
+    for (;;) {
+      // A rejected read (abort, reset) lands in run()'s catch; after abort() `done` silences it.
+      const { value, done: ended } = await reader.read()
+      if (done) {
+        void reader.cancel().catch(noop)
+        return
+      }
+      if (ended) break
+      if (value !== undefined && value.byteLength > 0) handlers.onChunk(value)
+    }
+    fail({ error: new SseError('stream-ended', 'The server closed the stream') })
+  }
+
+  return {
+    abort(): void {
+      if (done) return
+      done = true
+      controller.abort()
+    },
+  }
+}
+
+function buildInit(request: TransportRequest, signal: AbortSignal): RequestInit {
+  const headers: Record<string, string> = {
+    Accept: 'text/event-stream',
+    'Cache-Control': 'no-cache',
+    ...request.headers,
+  }
+  if (request.token) headers.Authorization = `Bearer ${request.token}`
+  if (request.lastEventId !== '') headers['Last-Event-ID'] = request.lastEventId
+  let body = request.body
+  if (isPlainObject(body)) {
+    body = JSON.stringify(body)
+    if (!hasHeader(headers, 'content-type')) headers['Content-Type'] = 'application/json'
+  }
+  return {
+    method: request.method,
+    headers,
+    body: (body ?? undefined) as BodyInit | undefined,
+    signal,
+    credentials: request.withCredentials ? 'include' : 'same-origin',
+  }
+}
+
+/** Short human detail of an error response: JSON `detail`/`message`/`error`, else the text. */
+async function readDetail(response: Response): Promise<string> {
+  if (!response.body) return ''
+  const reader = response.body.getReader()
+  const parts: Uint8Array[] = []
+  let size = 0
+  try {
+    while (size < DETAIL_LIMIT) {
+      const { value, done } = await reader.read()
+      if (done) break
+      parts.push(value)
+      size += value.byteLength
+    }
+  } catch {
+    // The detail is a courtesy; the status alone decides what happens next.
+  } finally {
+    void reader.cancel().catch(noop)
+  }
+  const bytes = new Uint8Array(Math.min(size, DETAIL_LIMIT))
+  let offset = 0
+  for (const part of parts) {
+    const slice = part.subarray(0, bytes.length - offset)
+    bytes.set(slice, offset)
+    offset += slice.length
+    if (offset >= bytes.length) break
+  }
+  const text = new TextDecoder().decode(bytes).trim()
+  if (text === '') return ''
+  try {
+    const json: unknown = JSON.parse(text)
+    if (json && typeof json === 'object') {
+      const record = json as Record<string, unknown>
+      for (const key of ['detail', 'message', 'error']) {
+        const field = record[key]
+        if (typeof field === 'string' && field !== '') return field.slice(0, 300)
+      }
+    }
+  } catch {
+    // Not JSON: use the text itself.
+  }
+  return text.slice(0, 300)
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (value === null || typeof value !== 'object') return false
+  const proto = Object.getPrototypeOf(value) as unknown
+  return proto === Object.prototype || proto === null
+}
+
+function hasHeader(headers: Record<string, string>, name: string): boolean {
+  return Object.keys(headers).some((key) => key.toLowerCase() === name)
+}
+
+function describe(cause: unknown): string {
+  if (cause instanceof Error) {
+    const inner = (cause as Error & { cause?: unknown }).cause
+    return inner instanceof Error ? `${cause.message} (${inner.message})` : cause.message
+  }
+  return String(cause)
+}
+
+function noop(): void {}

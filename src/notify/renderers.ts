@@ -1,0 +1,173 @@
+import type { NotificationOptions } from 'element-plus'
+import type { VNode } from 'vue'
+import { h } from 'vue'
+import type { NotifyContext, NotifyOptions, NotifyRenderer } from '../options'
+import type { NotifyMessages } from './locale'
+import { getNotifyMessages } from './locale'
+
+/** One label/value line of a popup body. */
+export type NotifyRow = readonly [label: string, value: string]
+
+/**
+ * Server values as display text. Only primitives are shown; they always end up as text children,
+ * never as HTML.
+ */
+function text(value: unknown): string | undefined {
+  if (typeof value === 'string') return value === '' ? undefined : value
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value)
+  return undefined
+}
+
+function record(value: unknown): Record<string, unknown> {
+  return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {}
+}
+
+function status(value: unknown): string | number | undefined {
+  return typeof value === 'string' || typeof value === 'number' ? value : undefined
+}
+
+function formatTime(value: unknown, context: NotifyContext): string | undefined {
+  if (typeof value === 'number' && Number.isFinite(value)) return new Date(value).toLocaleString(context.locale)
+  return text(value)
+}
+
+/**
+ * The built-in popup body, for custom renderers too: one `<p>` per row (`undefined` rows skipped),
+ * label and value as text nodes, so server text is never parsed as HTML.
+ */
+export function notifyBody(rows: ReadonlyArray<NotifyRow | undefined>): VNode {
+  const lines: VNode[] = []
+  for (const row of rows) {
+    if (row === undefined) continue
+    lines.push(
+      h('p', { class: 'sse-notify__row' }, [
+        h('span', { class: 'sse-notify__label' }, `${row[0]}: `),
+        h('span', { class: 'sse-notify__value' }, row[1]),
+      ]),
+    )
+  }
+  return h('div', { class: 'sse-notify__body' }, lines)
+}
+
+function row(label: string, value: string | undefined): NotifyRow | undefined {
+  return value === undefined ? undefined : [label, value]
+}
+
+function customClass(type: string): string {
+  return `sse-notify sse-notify--${type}`
+}
+
+/** End of a steady, sandbox steady, dyn or sandbox dyn calculation: success by `calc.successStatuses`. */
+const calcEnd: NotifyRenderer = (message, context) => {
+  const data = record(message.data)
+  const labels = getNotifyMessages(context.locale)
+  const value = status(data.status)
+  const ok = context.isSuccess(value)
+  return {
+    title: labels.titles[message.type],
+    type: ok ? 'success' : 'error',
+    customClass: customClass(message.type),
+    message: notifyBody([
+      row(labels.fields.name, text(data.calcName)),
+      row(labels.fields.status, context.statusLabel(value)),
+      ok ? undefined : row(labels.fields.message, text(data.message)),
+    ]),
+  }
+}
+
+/** End of a trace calculation: success iff `isTrace === 1`, whatever `status` says. */
+const traceEnd: NotifyRenderer = (message, context) => {
+  const data = record(message.data)
+  const labels = getNotifyMessages(context.locale)
+  const ok = data.isTrace === 1
+  return {
+    title: labels.titles[message.type],
+    type: ok ? 'success' : 'error',
+    customClass: customClass(message.type),
+    message: notifyBody([
+      row(labels.fields.name, text(data.calcName)),
+      row(labels.fields.status, ok ? labels.status.success : labels.status.failure),
+      ok ? undefined : row(labels.fields.message, text(data.message) ?? labels.traceError),
+    ]),
+  }
+}
+
+function alarmBody(data: Record<string, unknown>, labels: NotifyMessages, context: NotifyContext): VNode {
+  const level = text(data.level)
+  return notifyBody([
+    row(labels.fields.title, text(data.title)),
+    row(labels.fields.level, level === undefined ? undefined : (labels.levels[level] ?? level)),
+    row(labels.fields.content, text(data.content)),
+    row(labels.fields.time, formatTime(data.time, context)),
+  ])
+}
+
+/** Event alarm: warning; info level as info; error and critical as error and sticky. */
+const eventAlarm: NotifyRenderer = (message, context) => {
+  const data = record(message.data)
+  const labels = getNotifyMessages(context.locale)
+  const level = data.level
+  const severe = level === 'error' || level === 'critical'
+  const options: Partial<NotificationOptions> = {
+    title: labels.titles[message.type],
+    type: severe ? 'error' : level === 'info' ? 'info' : 'warning',
+    customClass: customClass(message.type),
+    message: alarmBody(data, labels, context),
+  }
+  // An error or critical alarm stays until the user closes it.
+  if (severe) options.duration = 0
+  return options
+}
+
+/** Data anomaly: always a warning. */
+const dataAnomaly: NotifyRenderer = (message, context) => {
+  const labels = getNotifyMessages(context.locale)
+  return {
+    title: labels.titles[message.type],
+    type: 'warning',
+    customClass: customClass(message.type),
+    message: alarmBody(record(message.data), labels, context),
+  }
+}
+
+/** Manual SCADA pull finished: info. */
+const scada: NotifyRenderer = (message, context) => {
+  const labels = getNotifyMessages(context.locale)
+  const data = record(message.data)
+  return {
+    title: labels.titles[message.type],
+    type: 'info',
+    customClass: customClass(message.type),
+    message: notifyBody([row(labels.fields.message, text(data.message) ?? labels.scadaPulled)]),
+  }
+}
+
+/**
+ * The built-in renderer of each messageType that has a popup. Starts and progress messages have
+ * none, so a burst of them costs one failed lookup each.
+ */
+export const defaultRenderers: Readonly<Record<string, NotifyRenderer>> = Object.freeze({
+  '0-1': calcEnd,
+  '1-1': calcEnd,
+  '2-1': traceEnd,
+  '3': scada,
+  '4': eventAlarm,
+  '5-1': calcEnd,
+  '6-1': calcEnd,
+  '7': dataAnomaly,
+})
+
+const hasOwn = (object: object, key: string): boolean => Object.prototype.hasOwnProperty.call(object, key)
+
+/**
+ * The renderer used for a messageType: the one from `options.renderers`, `null` when that is
+ * `false`, otherwise the built-in one, or `null` when the type has no popup.
+ */
+export function resolveRenderer(type: string, options?: NotifyOptions): NotifyRenderer | null {
+  const custom = options?.renderers
+  if (custom !== undefined && hasOwn(custom, type)) {
+    const renderer = custom[type]
+    return typeof renderer === 'function' ? renderer : null
+  }
+  return hasOwn(defaultRenderers, type) ? defaultRenderers[type] : null
+}

@@ -96,8 +96,12 @@ export function createBus(options: SseBusOptions = {}): SseBus {
       else handlers.delete(type)
     },
     emit(message) {
-      dispatch(handlers.get(message.type), message.type, message)
-      dispatch(handlers.get('*'), '*', message)
+      // Both lists are taken before any handler runs, so a '*' handler added by a typed one waits
+      // for the next message; a message typed '*' goes through the '*' list once.
+      const typed = message.type === '*' ? undefined : handlers.get(message.type)
+      const all = handlers.get('*')
+      dispatch(typed, message.type, message)
+      dispatch(all, '*', message)
     },
     listenerCount(type) {
       if (type !== undefined) return handlers.get(type)?.length ?? 0

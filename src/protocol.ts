@@ -159,8 +159,9 @@ export const decodeMessage: SseDecoder = (raw) => {
   let parsed: unknown
   try {
     parsed = JSON.parse(raw.data)
-  } catch (cause) {
-    return new SseError('decode', `Message data is not valid JSON ${preview(raw.data)}`, { cause })
+  } catch {
+    // No `cause`: V8's SyntaxError message quotes the start of the payload.
+    return new SseError('decode', `Message data is not valid JSON ${preview(raw.data)}`)
   }
   const envelope = isRecord(parsed) ? parsed : undefined
   const messageType = envelope?.messageType

@@ -1,0 +1,12 @@
+export { createMockBackend } from './backend'
+export { garbageBytes, parseFault } from './faults'
+export { startMockServer } from './server'
+export { createSimulator, isSimulatedCalcKind } from './simulator'
+export { createTokenStore } from './tokens'
+
+export type { MockBackend, MockBackendOptions, StreamRequestRecord } from './backend'
+export type { FaultKind, FaultSpec } from './faults'
+export type { Middleware } from './http'
+export type { MockServer, MockServerOptions } from './server'
+export type { AlarmRequest, CalcRequest, SendFn, SimulatedCalcKind, Simulator, SimulatorOptions } from './simulator'
+export type { TokenStore } from './tokens'

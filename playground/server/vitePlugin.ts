@@ -1,0 +1,33 @@
+import type { Plugin } from 'vite'
+import { createMockBackend } from './backend'
+import type { MockBackend, MockBackendOptions } from './backend'
+
+/** The Vite plugin, with the backend it serves (tests read the server's view through it). */
+export interface MockBackendPlugin extends Plugin {
+  /** The backend mounted on the dev server; undefined until the server is configured. */
+  readonly backend: MockBackend | undefined
+}
+
+/**
+ * Mounts the mock SSE backend on Vite's dev server, so `npm run dev` starts the playground and its
+ * backend with one command. The backend lives as long as the dev server.
+ */
+export function mockBackendPlugin(options: MockBackendOptions = {}): MockBackendPlugin {
+  let backend: MockBackend | undefined
+  return {
+    name: 'vue-sse-hub:mock-backend',
+    apply: 'serve',
+    get backend() {
+      return backend
+    },
+    configureServer(server) {
+      backend?.close()
+      const current = createMockBackend(options)
+      backend = current
+      // Before Vite's own middlewares: /api/* never reaches the module graph.
+      server.middlewares.use((req, res, next) => current.middleware(req, res, next))
+      // Streams never end on their own; close them so the server can stop.
+      server.httpServer?.once('close', () => current.close())
+    },
+  }
+}

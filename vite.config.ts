@@ -2,12 +2,14 @@ import { fileURLToPath } from 'node:url'
 import vue from '@vitejs/plugin-vue'
 import { defineConfig } from 'vitest/config'
 import pkg from './package.json' with { type: 'json' }
+import { mockBackendPlugin } from './playground/server/vitePlugin'
 
 const peers = Object.keys(pkg.peerDependencies)
 const isPeer = (id: string): boolean => peers.some((p) => id === p || id.startsWith(`${p}/`))
 
-export default defineConfig(({ command }) => ({
-  plugins: [vue()],
+export default defineConfig(({ command, mode }) => ({
+  // `npm run dev`: the playground and its mock SSE backend (playground/server) on one server.
+  plugins: command === 'serve' && mode !== 'test' ? [vue(), mockBackendPlugin()] : [vue()],
   define: {
     // Library consumers' bundlers decide; the playground and tests run in development.
     __DEV__: command === 'build' ? "(process.env.NODE_ENV !== 'production')" : 'true',

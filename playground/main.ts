@@ -1,0 +1,25 @@
+import { createApp } from 'vue'
+import { createPinia } from 'pinia'
+import ElementPlus from 'element-plus'
+import 'element-plus/dist/index.css'
+import { ssePlugin } from '../src/plugin'
+import App from './App.vue'
+import { auth } from './auth'
+import { elementLocale, locale } from './i18n'
+import { readSettings } from './settings'
+import './styles.css'
+
+const settings = readSettings()
+
+const app = createApp(App)
+app.use(createPinia())
+app.use(ElementPlus, { locale: elementLocale })
+app.use(ssePlugin, {
+  url: '/api/sse',
+  token: () => auth.token,
+  share: settings.share,
+  notify: { locale },
+  // Tests shorten the watchdog through the address; people get the library default.
+  ...(settings.heartbeatTimeout === undefined ? {} : { heartbeatTimeout: settings.heartbeatTimeout }),
+})
+app.mount('#app')

@@ -1,7 +1,7 @@
 import type { NotificationHandle, NotificationOptions } from 'element-plus'
 import { ElNotification } from 'element-plus'
 import type { AppContext, ShallowRef, VNode } from 'vue'
-import { h, shallowRef } from 'vue'
+import { h, nextTick, shallowRef } from 'vue'
 import { SseError } from '../core/errors'
 import type { CalcOptions, NotifyContext, NotifyOptions, NotifyRenderer } from '../options'
 import { defaultCalcOptions } from '../options'
@@ -20,7 +20,10 @@ export type NotifyFunction = (
 export interface Notifier {
   /** Shows the popup of one decoded message, if its type has one. Never throws. */
   notify: (message: SseMessage) => void
-  /** Closes every popup this notifier opened, the summary included (on logout). */
+  /**
+   * Closes every popup this notifier opened, the summary included (on logout). The popups close
+   * on the next tick; the next message already starts a fresh storm window.
+   */
   closeAll: () => void
   /** Closes everything and ignores later messages. */
   dispose: () => void
@@ -52,6 +55,15 @@ const severityOf = (type: string | undefined): number => (type !== undefined && 
 
 // Types whose popups are alarms, for the summary's wording.
 const alarmTypes: ReadonlySet<string> = new Set(['4', '7'])
+
+/**
+ * Closes after Vue has rendered pending updates. A popup closed in the tick it opened in never runs
+ * its leave transition (its visibility flips back before any render), so Element Plus would keep a
+ * hidden element and never call `onClose`.
+ */
+function closeSoon(handle: NotificationHandle): void {
+  void nextTick(() => handle.close())
+}
 
 interface Summary {
   handle: NotificationHandle
@@ -157,7 +169,7 @@ export function createNotifier(
     if (upgrade || (sticky && !summary.sticky)) {
       const previous = summary
       summary = null
-      previous.handle.close()
+      closeSoon(previous.handle)
       summary = openSummary(
         previous.count,
         previous.alarmsOnly,
@@ -201,7 +213,7 @@ export function createNotifier(
     summary = null
     windowStart = Number.NEGATIVE_INFINITY
     shownInWindow = 0
-    for (const handle of handles) handle.close()
+    for (const handle of handles) closeSoon(handle)
   }
 
   function dispose(): void {

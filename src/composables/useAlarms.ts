@@ -1,0 +1,29 @@
+import { computed } from 'vue'
+import type { ComputedRef } from 'vue'
+import type { AlarmRecord } from '../store/reducers'
+import { useSseStore } from '../store/useSseStore'
+
+export interface UseAlarmsReturn {
+  /** Alarms and data anomalies, newest first. */
+  alarms: ComputedRef<readonly AlarmRecord[]>
+  /** Alarms not acknowledged yet. */
+  unreadCount: ComputedRef<number>
+  /** Marks one alarm read. */
+  acknowledge: (id: string) => void
+  /** Marks every alarm read. */
+  acknowledgeAll: () => void
+  /** Removes every alarm. */
+  clear: () => void
+}
+
+/** The alarm list of the store, with its unread count and actions. */
+export function useAlarms(): UseAlarmsReturn {
+  const store = useSseStore()
+  return {
+    alarms: computed(() => store.alarms),
+    unreadCount: computed(() => store.unreadCount),
+    acknowledge: (id) => store.acknowledge(id),
+    acknowledgeAll: () => store.acknowledgeAll(),
+    clear: () => store.clearAlarms(),
+  }
+}

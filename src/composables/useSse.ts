@@ -1,0 +1,66 @@
+import { tryOnScopeDispose } from '@vueuse/core'
+import { computed } from 'vue'
+import type { ComputedRef } from 'vue'
+import type { SseHandler, SseListenType } from '../core/bus'
+import type { SseStatus } from '../core/connection'
+import type { SseErrorInfo } from '../core/errors'
+import type { SseRole } from '../hub'
+import { useSseStore } from '../store/useSseStore'
+import { useSseHub } from './useSseHub'
+
+export interface UseSseReturn {
+  /** Lifecycle of the stream this tab sees: `idle`, `connecting`, `open`, `reconnecting`, `closed`. */
+  status: ComputedRef<SseStatus>
+  /** Last event id received; '' before the first one. */
+  lastEventId: ComputedRef<string>
+  /** Last connection error as plain data, cleared by a good open. */
+  error: ComputedRef<SseErrorInfo | null>
+  /** Whether this tab holds the connection (`solo`, `leader`) or receives it from another (`follower`). */
+  role: ComputedRef<SseRole>
+  /** Opens the stream (for apps that do not drive it with `token` / `loggedIn`). */
+  connect: () => void
+  /** Closes the stream and resets the store. */
+  disconnect: () => void
+  /**
+   * Adds a handler for a messageType (`'*'` for all); returns the function that removes it. Handlers
+   * added here are also removed when the scope that called `useSse()` is disposed.
+   */
+  on: <K extends SseListenType>(type: K, handler: SseHandler<K>) => () => void
+  /** Like `on`, for the next message of this type only. */
+  once: <K extends SseListenType>(type: K, handler: SseHandler<K>) => () => void
+  /** Removes a handler; returns whether it was registered. */
+  off: <K extends SseListenType>(type: K, handler: SseHandler<K>) => boolean
+}
+
+/** Connection state and the message bus of the app's hub. */
+export function useSse(): UseSseReturn {
+  const hub = useSseHub()
+  const store = useSseStore()
+  const added = new Set<() => void>()
+
+  tryOnScopeDispose(() => {
+    for (const off of added) off()
+    added.clear()
+  })
+
+  function track(off: () => void): () => void {
+    const remove = (): void => {
+      added.delete(remove)
+      off()
+    }
+    added.add(remove)
+    return remove
+  }
+
+  return {
+    status: computed(() => store.connection.status),
+    lastEventId: computed(() => store.connection.lastEventId),
+    error: computed(() => store.connection.error),
+    role: computed(() => store.connection.role),
+    connect: () => hub.connect(),
+    disconnect: () => hub.disconnect(),
+    on: (type, handler) => track(hub.on(type, handler)),
+    once: (type, handler) => track(hub.once(type, handler)),
+    off: (type, handler) => hub.off(type, handler),
+  }
+}

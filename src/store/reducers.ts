@@ -1,0 +1,550 @@
+import type { SseStatus } from '../core/connection'
+import type { SseErrorInfo } from '../core/errors'
+import type { SseRole } from '../hub'
+import { calcMessageTypes, EventType } from '../protocol'
+import type { AlarmLevel, AlarmPayload, CalcKind, CalcPayload, ScadaPayload, SseMessage } from '../protocol'
+
+// Pure state changes: plain objects in, the same objects mutated, no Vue and no clock (time comes in
+// through the context). The store runs them on its reactive state; tests and benchmarks on plain objects.
+
+/** What the store knows about the connection (plain data, never a live object). */
+export interface ConnectionSnapshot {
+  status: SseStatus
+  /** Last event id seen; '' before the first one. */
+  lastEventId: string
+  /** Failed attempts in a row; 0 after a good open. */
+  attempt: number
+  /** Last error, as plain data. */
+  error: SseErrorInfo | null
+  /** When the current stream opened (ms since epoch). */
+  openedAt: number | null
+  /** When the last message arrived (ms since epoch). */
+  lastMessageAt: number | null
+  /** Which part this tab plays in the shared connection. */
+  role: SseRole
+}
+
+export type CalcStatus = 'running' | 'succeeded' | 'failed'
+
+/** One calculation run, keyed by `String(calcId)`, or by its kind when the server sends no calcId. */
+export interface CalcRecord {
+  id: string
+  kind: CalcKind
+  /** `calcName` of the latest message that had one. */
+  name: string | null
+  status: CalcStatus
+  /** 0–100; never decreases within a run; 100 on success. */
+  progress: number
+  /** When the run started (ms since epoch); null when only its end was seen. */
+  startedAt: number | null
+  endedAt: number | null
+  /** `message` of the latest message that had one. */
+  message: string | null
+  /** The latest payload, unchanged. */
+  data: CalcPayload
+  /** When the latest message about this calc arrived. */
+  updatedAt: number
+  /** Increases with every new run across all calcs: the larger, the more recent the run. */
+  seq: number
+}
+
+export type AlarmKind = 'alarm' | 'anomaly'
+
+/**
+ * One eventAlarm (`4`) or dataAnomaly (`7`) message. Records are never changed in place: acknowledging
+ * one replaces it, so a component holding the old object sees a new one.
+ */
+export interface AlarmRecord {
+  /** `alarmId`, or generated from the messageType and the event id (or a counter). */
+  id: string
+  kind: AlarmKind
+  /** The messageType it came with. */
+  type: string
+  /** The payload's level when it is a known one, else `warning`. */
+  level: AlarmLevel
+  title: string
+  content: string
+  /** The payload's `time`, as sent. */
+  time: string | number | null
+  /** When it arrived (ms since epoch). */
+  receivedAt: number
+  read: boolean
+  /** The whole payload, unchanged. */
+  data: AlarmPayload
+}
+
+export interface ScadaState {
+  /** When the last SCADA pull notification arrived (ms since epoch). */
+  lastPulledAt: number | null
+  data: ScadaPayload | null
+}
+
+export interface SseStats {
+  /** Messages decoded and applied. */
+  received: number
+  /** Messages the decoder rejected. */
+  malformed: number
+  /** Messages of a messageType the library does not know. */
+  unknownType: number
+  /** Listener calls that threw. */
+  handlerErrors: number
+  /** Reconnections after the first open. */
+  reconnects: number
+}
+
+/**
+ * Bookkeeping that keeps every update O(1). It is derived from the data and rebuilt whenever the data
+ * was replaced behind its back, so it is never part of a snapshot.
+ */
+export interface SseIndex {
+  /** Ids of running calcs, in the order their runs started. */
+  running: Set<string>
+  /** Ids of finished calcs, in the order they ended. */
+  finished: Set<string>
+  /** Ids of the alarms in the list. */
+  alarmIds: Set<string>
+  unread: number
+  /** Source of generated alarm ids and of calc `seq`. */
+  counter: number
+  /** The objects the index was built for. */
+  calcs: Record<string, CalcRecord> | null
+  alarms: AlarmRecord[] | null
+}
+
+export interface SseState {
+  connection: ConnectionSnapshot
+  calcs: Record<string, CalcRecord>
+  /** Newest first. */
+  alarms: AlarmRecord[]
+  scada: ScadaState
+  stats: SseStats
+  index: SseIndex
+}
+
+/** What `applyMessage` needs besides the message. */
+export interface ApplyContext {
+  /** The current time, ms since epoch. */
+  now: number
+  /** Calc end statuses that mean success. */
+  successStatuses: ReadonlyArray<number | string>
+  maxAlarms: number
+  maxCalcs: number
+}
+
+/** What a message changed: the part of the state, or null when it changed nothing. */
+export type ApplyResult = 'calc' | 'alarm' | 'scada' | null
+
+/** The plain, serialisable copy handed from one tab to another. */
+export interface SseSnapshot {
+  version: 1
+  calcs: Record<string, CalcRecord>
+  alarms: AlarmRecord[]
+  scada: ScadaState
+  stats: SseStats
+}
+
+export function createConnectionSnapshot(): ConnectionSnapshot {
+  return {
+    status: 'idle',
+    lastEventId: '',
+    attempt: 0,
+    error: null,
+    openedAt: null,
+    lastMessageAt: null,
+    role: 'solo',
+  }
+}
+
+export function createStats(): SseStats {
+  return { received: 0, malformed: 0, unknownType: 0, handlerErrors: 0, reconnects: 0 }
+}
+
+export function createIndex(): SseIndex {
+  return { running: new Set(), finished: new Set(), alarmIds: new Set(), unread: 0, counter: 0, calcs: null, alarms: null }
+}
+
+export function createInitialState(): SseState {
+  return {
+    connection: createConnectionSnapshot(),
+    calcs: {},
+    alarms: [],
+    scada: { lastPulledAt: null, data: null },
+    stats: createStats(),
+    index: createIndex(),
+  }
+}
+
+const alarmLevels = new Set<string>(['info', 'warning', 'error', 'critical'])
+
+/** Whether a calc end message reports success: `isTrace === 1` for trace ends, else a success status. */
+export function isCalcSuccess(type: string, data: unknown, successStatuses: ReadonlyArray<number | string>): boolean {
+  const payload = asRecord(data)
+  if (type === EventType.traceCalcEnd) return payload.isTrace === 1
+  const status = payload.status
+  return (typeof status === 'number' || typeof status === 'string') && successStatuses.includes(status)
+}
+
+/** Applies one message to the state. Unknown messageTypes change nothing (the store counts them). */
+export function applyMessage(state: SseState, message: SseMessage, ctx: ApplyContext): ApplyResult {
+  const type = message.type
+  const calc = calcMessageTypes[type]
+  if (calc !== undefined) {
+    ensureIndex(state)
+    return applyCalc(state, message, calc[0], calc[1], ctx) ? 'calc' : null
+  }
+  if (type === EventType.eventAlarm || type === EventType.dataAnomaly) {
+    ensureIndex(state)
+    return addAlarm(state, message, ctx) ? 'alarm' : null
+  }
+  if (type === EventType.scada) {
+    state.scada.lastPulledAt = ctx.now
+    state.scada.data = asRecord(message.data) as ScadaPayload
+    return 'scada'
+  }
+  return null
+}
+
+function applyCalc(
+  state: SseState,
+  message: SseMessage,
+  kind: CalcKind,
+  phase: 'start' | 'end' | 'progress',
+  ctx: ApplyContext,
+): boolean {
+  const data = asRecord(message.data) as CalcPayload
+  const id = calcKey(data.calcId, kind)
+  const now = ctx.now
+  let record = state.calcs[id]
+
+  if (phase === 'progress' && record !== undefined && record.status !== 'running') return false
+
+  if (record === undefined || (phase === 'start' && record.status !== 'running')) {
+    // A new calc, or a new run of one that ended: it becomes the most recent.
+    state.calcs[id] = {
+      id,
+      kind,
+      name: null,
+      status: 'running',
+      progress: 0,
+      startedAt: phase === 'end' ? null : now,
+      endedAt: null,
+      message: null,
+      data,
+      updatedAt: now,
+      seq: ++state.index.counter,
+    }
+    record = state.calcs[id]
+    state.index.finished.delete(id)
+    state.index.running.add(id)
+  } else if (phase === 'start' && record.kind !== kind) {
+    record.kind = kind
+  }
+
+  if (typeof data.calcName === 'string') record.name = data.calcName
+  if (typeof data.message === 'string') record.message = data.message
+  record.data = data
+  record.updatedAt = now
+
+  if (phase === 'progress') {
+    const progress = toProgress(data.progress)
+    if (progress !== null && progress > record.progress) record.progress = progress
+  } else if (phase === 'end') {
+    const success = isCalcSuccess(message.type, data, ctx.successStatuses)
+    record.status = success ? 'succeeded' : 'failed'
+    if (success) record.progress = 100
+    record.endedAt = now
+    // Re-adding moves it to the end: finished runs are dropped in the order they ended.
+    state.index.running.delete(id)
+    state.index.finished.delete(id)
+    state.index.finished.add(id)
+  }
+
+  enforceCalcBound(state, ctx.maxCalcs)
+  return true
+}
+
+function calcKey(calcId: unknown, kind: CalcKind): string {
+  if (typeof calcId === 'string' && calcId !== '') return calcId
+  if (typeof calcId === 'number' && Number.isFinite(calcId)) return String(calcId)
+  return kind
+}
+
+/** A usable progress value clamped to 0..100, or null when the value is not a number. */
+function toProgress(value: unknown): number | null {
+  const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN
+  if (Number.isNaN(n)) return null
+  return n < 0 ? 0 : n > 100 ? 100 : n
+}
+
+function enforceCalcBound(state: SseState, maxCalcs: number): void {
+  const { running, finished } = state.index
+  const max = bound(maxCalcs)
+  while (running.size + finished.size > max) {
+    // The finished run that ended longest ago; only when every kept calc runs, the oldest running one.
+    const from = finished.size > 0 ? finished : running
+    const id = from.values().next().value as string
+    from.delete(id)
+    delete state.calcs[id]
+  }
+}
+
+function addAlarm(state: SseState, message: SseMessage, ctx: ApplyContext): boolean {
+  const data = asRecord(message.data) as AlarmPayload
+  const index = state.index
+  const id = alarmId(state, message, data)
+  if (id === null) return false
+  const level = typeof data.level === 'string' && alarmLevels.has(data.level) ? (data.level as AlarmLevel) : 'warning'
+  state.alarms.unshift({
+    id,
+    kind: message.type === EventType.dataAnomaly ? 'anomaly' : 'alarm',
+    type: message.type,
+    level,
+    title: typeof data.title === 'string' ? data.title : '',
+    content: typeof data.content === 'string' ? data.content : '',
+    time: typeof data.time === 'string' || typeof data.time === 'number' ? data.time : null,
+    receivedAt: ctx.now,
+    read: false,
+    data,
+  })
+  index.alarmIds.add(id)
+  index.unread++
+  enforceAlarmBound(state, ctx.maxAlarms)
+  return true
+}
+
+/** The new alarm's id, or null when the same alarm is already in the list. */
+function alarmId(state: SseState, message: SseMessage, data: AlarmPayload): string | null {
+  const ids = state.index.alarmIds
+  const alarmId = data.alarmId
+  if ((typeof alarmId === 'string' && alarmId !== '') || (typeof alarmId === 'number' && Number.isFinite(alarmId))) {
+    const id = String(alarmId)
+    return ids.has(id) ? null : id
+  }
+  if (message.id !== '') {
+    const id = `${message.type}-${message.id}`
+    if (!ids.has(id)) return id
+    // The event id persists across events without their own id, so only an equal payload is a repeat.
+    const existing = state.alarms.find((a) => a.id === id)
+    if (existing !== undefined && samePayload(existing.data, data)) return null
+    return uniqueId(state, id)
+  }
+  return uniqueId(state, `${message.type}-#`)
+}
+
+function uniqueId(state: SseState, base: string): string {
+  const ids = state.index.alarmIds
+  let id: string
+  do id = `${base}${base.endsWith('#') ? '' : '#'}${++state.index.counter}`
+  while (ids.has(id))
+  return id
+}
+
+function samePayload(a: unknown, b: unknown): boolean {
+  if (a === b) return true
+  try {
+    return JSON.stringify(a) === JSON.stringify(b)
+  } catch {
+    return false
+  }
+}
+
+function enforceAlarmBound(state: SseState, maxAlarms: number): void {
+  const max = bound(maxAlarms)
+  const alarms = state.alarms
+  const index = state.index
+  while (alarms.length > max) {
+    const dropped = alarms.pop()!
+    index.alarmIds.delete(dropped.id)
+    if (!dropped.read) index.unread--
+  }
+}
+
+/** Trims the lists to new bounds (e.g. after the bounds were lowered). */
+export function enforceBounds(state: SseState, bounds: { maxAlarms: number; maxCalcs: number }): void {
+  ensureIndex(state)
+  enforceAlarmBound(state, bounds.maxAlarms)
+  enforceCalcBound(state, bounds.maxCalcs)
+}
+
+/** Marks one alarm read (replacing its record); returns whether it was unread. */
+export function acknowledgeAlarm(state: SseState, id: string): boolean {
+  ensureIndex(state)
+  const alarms = state.alarms
+  const at = alarms.findIndex((a) => a.id === id)
+  if (at === -1 || alarms[at].read) return false
+  alarms[at] = { ...alarms[at], read: true }
+  state.index.unread--
+  return true
+}
+
+/** Marks every alarm read (replacing the unread records); returns how many were unread. */
+export function acknowledgeAllAlarms(state: SseState): number {
+  ensureIndex(state)
+  const count = state.index.unread
+  if (count === 0) return 0
+  const alarms = state.alarms
+  for (let i = 0; i < alarms.length; i++) {
+    if (!alarms[i].read) alarms[i] = { ...alarms[i], read: true }
+  }
+  state.index.unread = 0
+  return count
+}
+
+/** Empties the alarm list. */
+export function clearAlarms(state: SseState): void {
+  state.alarms.length = 0
+  state.index.alarmIds.clear()
+  state.index.unread = 0
+  state.index.alarms = state.alarms
+}
+
+/** Alarms not read yet. O(1). */
+export function unreadCount(state: SseState): number {
+  ensureIndex(state)
+  return state.index.unread
+}
+
+/** Running calcs, oldest run first. */
+export function runningCalcs(state: SseState): CalcRecord[] {
+  const running: CalcRecord[] = []
+  for (const id in state.calcs) {
+    const record = state.calcs[id]
+    if (record.status === 'running') running.push(record)
+  }
+  return running.sort((a, b) => a.seq - b.seq)
+}
+
+/** The most recent run of a kind, whatever its id. */
+export function latestCalc(state: SseState, kind: CalcKind): CalcRecord | undefined {
+  let latest: CalcRecord | undefined
+  for (const id in state.calcs) {
+    const record = state.calcs[id]
+    if (record.kind === kind && (latest === undefined || record.seq > latest.seq)) latest = record
+  }
+  return latest
+}
+
+/** A plain copy of the data (not the connection): serialisable, sharing nothing mutable with the state. */
+export function takeSnapshot(state: SseState): SseSnapshot {
+  const calcs: Record<string, CalcRecord> = {}
+  for (const id in state.calcs) calcs[id] = { ...state.calcs[id] }
+  return {
+    version: 1,
+    calcs,
+    alarms: state.alarms.map((alarm) => ({ ...alarm })),
+    scada: { ...state.scada },
+    stats: { ...state.stats },
+  }
+}
+
+/**
+ * Merges a snapshot (e.g. from another tab) into the state: a calc is taken unless the local one is
+ * newer, alarms are merged by id (read when read in either), the newer SCADA pull wins and each counter
+ * keeps the larger value. Returns false when the value is not a snapshot this version understands.
+ */
+export function hydrateState(state: SseState, snapshot: unknown, bounds: { maxAlarms: number; maxCalcs: number }): boolean {
+  if (!isSnapshot(snapshot)) return false
+  ensureIndex(state)
+
+  const local = state.calcs
+  const merged: CalcRecord[] = Object.keys(local).map((id) => local[id])
+  for (const id in snapshot.calcs) {
+    const incoming = snapshot.calcs[id]
+    if (!isCalcRecord(incoming) || incoming.id !== id) continue
+    const mine = local[id]
+    if (mine === undefined) merged.push({ ...incoming })
+    else if (incoming.updatedAt > mine.updatedAt) merged[merged.indexOf(mine)] = { ...incoming }
+  }
+  merged.sort((a, b) => runTime(a) - runTime(b) || a.seq - b.seq)
+  for (const id of Object.keys(local)) delete local[id]
+  let seq = 0
+  for (const record of merged) {
+    record.seq = ++seq
+    local[record.id] = record
+  }
+
+  const alarms = new Map<string, AlarmRecord>()
+  for (const alarm of state.alarms) alarms.set(alarm.id, alarm)
+  for (const incoming of snapshot.alarms) {
+    if (!isAlarmRecord(incoming)) continue
+    const mine = alarms.get(incoming.id)
+    if (mine === undefined) alarms.set(incoming.id, { ...incoming })
+    else if (incoming.read && !mine.read) alarms.set(mine.id, { ...mine, read: true })
+  }
+  const sorted = [...alarms.values()].sort((a, b) => b.receivedAt - a.receivedAt)
+  state.alarms.splice(0, state.alarms.length, ...sorted)
+
+  const scada = snapshot.scada
+  if (scada && typeof scada.lastPulledAt === 'number' && scada.lastPulledAt > (state.scada.lastPulledAt ?? -Infinity)) {
+    state.scada.lastPulledAt = scada.lastPulledAt
+    state.scada.data = scada.data
+  }
+  for (const key of Object.keys(state.stats) as Array<keyof SseStats>) {
+    const value = snapshot.stats?.[key]
+    if (typeof value === 'number' && value > state.stats[key]) state.stats[key] = value
+  }
+
+  rebuildIndex(state)
+  state.index.counter = Math.max(state.index.counter, seq)
+  enforceBounds(state, bounds)
+  return true
+}
+
+function runTime(record: CalcRecord): number {
+  return record.startedAt ?? record.endedAt ?? record.updatedAt
+}
+
+function isSnapshot(value: unknown): value is SseSnapshot {
+  const v = value as Partial<SseSnapshot> | null
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    v.version === 1 &&
+    typeof v.calcs === 'object' &&
+    v.calcs !== null &&
+    Array.isArray(v.alarms)
+  )
+}
+
+function isCalcRecord(value: unknown): value is CalcRecord {
+  const v = value as Partial<CalcRecord> | null
+  return typeof v === 'object' && v !== null && typeof v.id === 'string' && typeof v.updatedAt === 'number'
+}
+
+function isAlarmRecord(value: unknown): value is AlarmRecord {
+  const v = value as Partial<AlarmRecord> | null
+  return typeof v === 'object' && v !== null && typeof v.id === 'string' && typeof v.receivedAt === 'number'
+}
+
+/** Rebuilds the bookkeeping when the lists were replaced or changed outside these functions. */
+function ensureIndex(state: SseState): void {
+  const index = state.index
+  if (index.calcs !== state.calcs || index.alarms !== state.alarms || index.alarmIds.size !== state.alarms.length) {
+    rebuildIndex(state)
+  }
+}
+
+function rebuildIndex(state: SseState): void {
+  const index = state.index
+  const records = Object.keys(state.calcs).map((id) => state.calcs[id])
+  records.sort((a, b) => a.seq - b.seq)
+  index.running = new Set(records.filter((r) => r.status === 'running').map((r) => r.id))
+  const finished = records.filter((r) => r.status !== 'running')
+  finished.sort((a, b) => (a.endedAt ?? a.updatedAt) - (b.endedAt ?? b.updatedAt) || a.seq - b.seq)
+  index.finished = new Set(finished.map((r) => r.id))
+  index.alarmIds = new Set(state.alarms.map((a) => a.id))
+  index.unread = state.alarms.reduce((n, a) => (a.read ? n : n + 1), 0)
+  index.counter = Math.max(index.counter, records.length ? records[records.length - 1].seq : 0)
+  index.calcs = state.calcs
+  index.alarms = state.alarms
+}
+
+function bound(max: number): number {
+  return Number.isFinite(max) ? Math.max(0, Math.floor(max)) : Number.POSITIVE_INFINITY
+}
+
+const empty: Record<string, unknown> = Object.freeze({}) as Record<string, unknown>
+
+function asRecord(value: unknown): Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : empty
+}

@@ -1,0 +1,274 @@
+import { defineStore } from 'pinia'
+import { computed, markRaw, ref, shallowRef } from 'vue'
+import type { ComputedRef, Ref, ShallowRef } from 'vue'
+import type { SseErrorInfo } from '../core/errors'
+import { defaultCalcOptions, defaultStoreOptions } from '../options'
+import type { CalcKind, SseMessage } from '../protocol'
+import {
+  acknowledgeAlarm,
+  acknowledgeAllAlarms,
+  applyMessage,
+  clearAlarms as clearAlarmList,
+  createConnectionSnapshot,
+  createIndex,
+  createStats,
+  enforceBounds,
+  hydrateState,
+  latestCalc as findLatestCalc,
+  runningCalcs as findRunningCalcs,
+  takeSnapshot,
+  unreadCount as countUnread,
+} from './reducers'
+import type {
+  AlarmRecord,
+  CalcRecord,
+  ConnectionSnapshot,
+  ScadaState,
+  SseIndex,
+  SseSnapshot,
+  SseState,
+  SseStats,
+} from './reducers'
+
+/** Bounds and success rule the store applies; set by the hub from its options. */
+export interface SseStoreConfig {
+  /**
+   * Alarms kept; the oldest are dropped first.
+   * @default 500
+   */
+  maxAlarms: number
+  /**
+   * Calc records kept; finished ones are dropped first.
+   * @default 200
+   */
+  maxCalcs: number
+  /**
+   * Calc end statuses that mean success.
+   * @default [1, 'success']
+   */
+  successStatuses: ReadonlyArray<number | string>
+}
+
+const connectionKeys = Object.keys(createConnectionSnapshot()) as Array<keyof ConnectionSnapshot>
+
+/**
+ * The Pinia store (id `sse`) the hub feeds: connection state, calcs, alarms, SCADA and counters.
+ *
+ * `alarms` is a plain array of plain records in a shallow ref, so a burst of alarms costs no deep
+ * proxies: every change publishes a new array, and a changed record is a new object. Change them through
+ * `acknowledge`, `acknowledgeAll` and `clearAlarms`. Payloads (`data`) are never made reactive.
+ */
+export const useSseStore = defineStore('sse', () => {
+  const connection: Ref<ConnectionSnapshot> = ref(createConnectionSnapshot())
+  const calcs: Ref<Record<string, CalcRecord>> = ref({})
+  const alarms: ShallowRef<AlarmRecord[]> = shallowRef([])
+  const scada: Ref<ScadaState> = ref({ lastPulledAt: null, data: null })
+  const stats: Ref<SseStats> = ref(createStats())
+
+  // Not state: bounds and bookkeeping are neither reactive nor part of `$state`.
+  const config: SseStoreConfig = { ...defaultStoreOptions, successStatuses: defaultCalcOptions.successStatuses }
+  let index: SseIndex = createIndex()
+
+  // The reducers' view of the store: reads always go to the current values, whatever replaced them.
+  const view: SseState = {
+    get connection() {
+      return connection.value
+    },
+    get calcs() {
+      return calcs.value
+    },
+    get alarms() {
+      return alarms.value
+    },
+    get scada() {
+      return scada.value
+    },
+    get stats() {
+      return stats.value
+    },
+    get index() {
+      return index
+    },
+  } as SseState
+
+  /** Running calcs, oldest run first. */
+  const runningCalcs: ComputedRef<CalcRecord[]> = computed(() => findRunningCalcs(view))
+
+  /** The most recent run of a kind: `latestCalc('dyn')`. */
+  const latestCalc: ComputedRef<(kind: CalcKind) => CalcRecord | undefined> = computed(
+    () => (kind: CalcKind) => findLatestCalc(view, kind),
+  )
+
+  /** Alarms not acknowledged yet. */
+  const unreadCount: ComputedRef<number> = computed(() => countUnread(view))
+
+  // The reducers change the array in place; subscribers get a new one (watchers and computeds compare
+  // identity), and the bookkeeping follows it.
+  function publishAlarms(): void {
+    const next = alarms.value.slice()
+    index.alarms = next
+    alarms.value = next
+  }
+
+  /** Marks one alarm read. */
+  function acknowledge(id: string): void {
+    if (acknowledgeAlarm(view, id)) publishAlarms()
+  }
+
+  /** Marks every alarm read. */
+  function acknowledgeAll(): void {
+    if (acknowledgeAllAlarms(view) > 0) publishAlarms()
+  }
+
+  /** Removes every alarm. */
+  function clearAlarms(): void {
+    clearAlarmList(view)
+    publishAlarms()
+  }
+
+  /**
+   * Forgets the user's data: calcs, alarms, SCADA, counters and the connection's last id and error
+   * (logout calls it). The connection's `status`, `role`, `attempt` and `openedAt` describe the live
+   * connection, so they stay.
+   */
+  function reset(): void {
+    const { status, role, attempt, openedAt } = connection.value
+    connection.value = { ...createConnectionSnapshot(), status, role, attempt, openedAt }
+    calcs.value = {}
+    alarms.value = []
+    scada.value = { lastPulledAt: null, data: null }
+    stats.value = createStats()
+    index = createIndex()
+  }
+
+  /**
+   * Internal (called by the hub): counts and applies one decoded message. `known` is false for a
+   * messageType the library does not know.
+   */
+  function apply(message: SseMessage, known: boolean): void {
+    const now = Date.now()
+    const counters = stats.value
+    counters.received++
+    if (!known) counters.unknownType++
+    const conn = connection.value
+    conn.lastMessageAt = now
+    if (message.id !== '' && conn.lastEventId !== message.id) conn.lastEventId = message.id
+    if (!known) return
+    const changed = applyMessage(view, { type: message.type, data: rawCopy(message.data), id: message.id }, {
+      now,
+      successStatuses: config.successStatuses,
+      maxAlarms: config.maxAlarms,
+      maxCalcs: config.maxCalcs,
+    })
+    if (changed === 'alarm') publishAlarms()
+  }
+
+  /** Internal (called by the hub): updates the connection state; unknown keys are ignored. */
+  function setConnection(patch: Partial<ConnectionSnapshot>): void {
+    const conn = connection.value
+    for (const key of connectionKeys) {
+      if (!(key in patch)) continue
+      const value = key === 'error' ? toErrorInfo(patch.error) : patch[key]
+      if (value !== undefined && conn[key] !== value) (conn as unknown as Record<string, unknown>)[key] = value
+    }
+  }
+
+  /** Internal (called by the hub): a message the decoder rejected. */
+  function countMalformed(): void {
+    stats.value.malformed++
+  }
+
+  /** Internal (called by the hub): a listener threw. */
+  function countHandlerError(): void {
+    stats.value.handlerErrors++
+  }
+
+  /** Internal (called by the hub): the connection reopened after a drop. */
+  function countReconnect(): void {
+    stats.value.reconnects++
+  }
+
+  /** Internal (called by the hub): sets the bounds and success rule, trimming the lists to new bounds. */
+  function configure(options: Partial<SseStoreConfig>): void {
+    if (options.maxAlarms !== undefined) config.maxAlarms = options.maxAlarms
+    if (options.maxCalcs !== undefined) config.maxCalcs = options.maxCalcs
+    if (options.successStatuses !== undefined) config.successStatuses = [...options.successStatuses]
+    const before = alarms.value.length
+    enforceBounds(view, config)
+    if (alarms.value.length !== before) publishAlarms()
+  }
+
+  /** A plain, serialisable copy of calcs, alarms, SCADA and counters (for another tab). */
+  function snapshot(): SseSnapshot {
+    return takeSnapshot(view)
+  }
+
+  /**
+   * Merges a snapshot taken by `snapshot()` (e.g. in another tab): the newer record wins, alarms are
+   * merged by id. Returns false, changing nothing, when the value is not such a snapshot.
+   */
+  function hydrate(value: SseSnapshot): boolean {
+    const ok = hydrateState(view, prepareSnapshot(value), config)
+    if (ok) publishAlarms()
+    return ok
+  }
+
+  return {
+    connection,
+    calcs,
+    alarms,
+    scada,
+    stats,
+    runningCalcs,
+    latestCalc,
+    unreadCount,
+    acknowledge,
+    acknowledgeAll,
+    clearAlarms,
+    reset,
+    apply,
+    setConnection,
+    countMalformed,
+    countHandlerError,
+    countReconnect,
+    configure,
+    snapshot,
+    hydrate,
+  }
+})
+
+/** The store instance `useSseStore()` returns. */
+export type SseStore = ReturnType<typeof useSseStore>
+
+// Payloads are kept as a shallow copy marked raw: Vue never deep-proxies them, and the object the
+// listeners receive is left untouched.
+function rawCopy(data: unknown): unknown {
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) return data
+  return markRaw({ ...(data as Record<string, unknown>) })
+}
+
+function prepareSnapshot(value: unknown): unknown {
+  const snap = value as Partial<SseSnapshot> | null
+  if (typeof snap !== 'object' || snap === null || typeof snap.calcs !== 'object' || !Array.isArray(snap.alarms)) {
+    return value
+  }
+  const calcs: Record<string, unknown> = {}
+  for (const id in snap.calcs) {
+    const record = snap.calcs[id] as CalcRecord | null
+    calcs[id] = typeof record === 'object' && record !== null ? { ...record, data: rawCopy(record.data) } : record
+  }
+  const alarms = snap.alarms.map((alarm: AlarmRecord | null) =>
+    typeof alarm === 'object' && alarm !== null ? { ...alarm, data: rawCopy(alarm.data) } : alarm,
+  )
+  const scada = snap.scada ? { ...snap.scada, data: rawCopy(snap.scada.data) } : snap.scada
+  return { ...snap, calcs, alarms, scada }
+}
+
+function toErrorInfo(error: SseErrorInfo | null | undefined): SseErrorInfo | null | undefined {
+  if (error === null || error === undefined) return error
+  // An SseError instance is a live object with a cause: keep only its plain fields.
+  const info: SseErrorInfo = { kind: error.kind, message: error.message }
+  if (error.status !== undefined) info.status = error.status
+  if (error.messageType !== undefined) info.messageType = error.messageType
+  return info
+}

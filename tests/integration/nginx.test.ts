@@ -1,0 +1,152 @@
+import { spawn } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { createServer } from 'node:net'
+import type { AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startMockServer } from '../../playground/server'
+import type { MockServer } from '../../playground/server'
+import { fastReconnect, recordingClient, sleep } from '../support/client'
+import type { RecordingClient } from '../support/client'
+
+const NGINX = '/usr/sbin/nginx'
+
+let server: MockServer
+let nginx: ChildProcess | undefined
+let prefix: string
+let proxyUrl: string
+let nginxLog = ''
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer()
+    probe.once('error', reject)
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as AddressInfo
+      probe.close(() => resolve(port))
+    })
+  })
+}
+
+beforeAll(async () => {
+  if (!existsSync(NGINX)) {
+    throw new Error(`nginx is required for this test and was not found at ${NGINX}: apt-get install -y nginx`)
+  }
+  server = await startMockServer({ heartbeatMs: 0, retryMs: null })
+  const port = await freePort()
+  prefix = mkdtempSync(join(tmpdir(), 'sse-nginx-'))
+  const temp = (name: string): string => join(prefix, name)
+  writeFileSync(
+    join(prefix, 'nginx.conf'),
+    `
+worker_processes 1;
+pid ${temp('nginx.pid')};
+error_log ${temp('error.log')} warn;
+events { worker_connections 64; }
+http {
+  access_log ${temp('access.log')};
+  client_body_temp_path ${temp('client_body')};
+  proxy_temp_path ${temp('proxy')};
+  fastcgi_temp_path ${temp('fastcgi')};
+  uwsgi_temp_path ${temp('uwsgi')};
+  scgi_temp_path ${temp('scgi')};
+  server {
+    listen 127.0.0.1:${port};
+    location /api/sse {
+      proxy_pass http://127.0.0.1:${server.port};
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_buffering off;
+      proxy_cache off;
+      gzip off;
+      proxy_read_timeout 2s;
+    }
+    location / {
+      proxy_pass http://127.0.0.1:${server.port};
+    }
+  }
+}
+`,
+  )
+  nginx = spawn(NGINX, ['-p', prefix, '-c', join(prefix, 'nginx.conf'), '-g', 'daemon off;'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  nginx.stderr?.on('data', (chunk: Buffer) => (nginxLog += chunk.toString()))
+  proxyUrl = `http://127.0.0.1:${port}/api/sse`
+  // Ready once it answers (401 without a token).
+  const started = Date.now()
+  for (;;) {
+    try {
+      const response = await fetch(proxyUrl)
+      await response.body?.cancel()
+      if (response.status === 401) break
+    } catch {
+      // not listening yet
+    }
+    if (nginx.exitCode !== null || Date.now() - started > 5000) throw new Error(`nginx did not start: ${nginxLog}`)
+    await sleep(50)
+  }
+})
+
+afterAll(async () => {
+  if (nginx && nginx.exitCode === null) {
+    const exited = new Promise((resolve) => nginx!.once('exit', resolve))
+    nginx.kill('SIGTERM')
+    await Promise.race([exited, sleep(2000)])
+    if (nginx.exitCode === null) nginx.kill('SIGKILL')
+  }
+  await server?.close()
+  if (prefix) rmSync(prefix, { recursive: true, force: true })
+})
+
+function client(user: string): RecordingClient {
+  const token = server.backend.tokens.issue(user)
+  return recordingClient({ url: proxyUrl, token, reconnect: fastReconnect, heartbeatTimeout: 0 })
+}
+
+describe('behind nginx (proxy_read_timeout 2s)', () => {
+  it('1 s heartbeats keep the stream up: no reconnect in 5 s', async () => {
+    server.backend.setHeartbeat(1000)
+    const c = client('nginx-alive')
+    try {
+      c.connection.open()
+      await c.untilStatus('open')
+      for (let i = 0; i < 5; i++) {
+        server.backend.send('nginx-alive', '3', { n: i })
+        await sleep(1000)
+      }
+      await c.until(() => c.payloads.length === 5)
+      expect(c.errors).toEqual([])
+      expect(c.connection.state.reconnects).toBe(0)
+      expect(server.backend.requests.filter((r) => r.user === 'nginx-alive')).toHaveLength(1)
+    } finally {
+      c.connection.close()
+      server.backend.setHeartbeat(0)
+    }
+  })
+
+  it('without heartbeats nginx cuts the stream; the client resumes from the last id and loses nothing', async () => {
+    server.backend.setHeartbeat(0)
+    const c = client('nginx-cut')
+    try {
+      c.connection.open()
+      await c.untilStatus('open')
+      const firstId = server.backend.send('nginx-cut', '3', { n: 0 })
+      await c.until(() => c.payloads.length === 1)
+      // Idle for longer than proxy_read_timeout: nginx ends the response.
+      await c.until(() => c.errors.length > 0, 5000, 'nginx to cut the idle stream')
+      // nginx drops the upstream mid-chunk: the body ends without its terminating chunk.
+      expect(['network', 'stream-ended']).toContain(c.errors[0].kind)
+      server.backend.send('nginx-cut', '3', { n: 1 })
+      await c.until(() => c.payloads.length === 2, 3000)
+      const requests = server.backend.requests.filter((r) => r.user === 'nginx-cut')
+      expect(requests.length).toBeGreaterThanOrEqual(2)
+      expect(requests[1].lastEventId).toBe(firstId)
+      expect(c.payloads).toEqual([{ n: 0 }, { n: 1 }])
+    } finally {
+      c.connection.close()
+    }
+  })
+})

@@ -28,6 +28,8 @@ export function parseRetryAfter(value: string | null | undefined, now: number = 
   const text = value.trim()
   if (text === '') return null
   if (/^\d+$/.test(text)) return Number(text) * 1000
+  // An HTTP date always names its month; this keeps `Date.parse` from reading '-5' as a year.
+  if (!/[a-z]{3}/i.test(text)) return null
   const date = Date.parse(text)
   if (Number.isNaN(date)) return null
   return Math.max(0, date - now)

@@ -1,0 +1,198 @@
+import { createPinia, setActivePinia } from 'pinia'
+import { beforeEach, describe, expect, it } from 'vitest'
+import { computed, isReactive, nextTick, watch } from 'vue'
+import { SseError } from '../../src/core/errors'
+import type { SseMessage } from '../../src/protocol'
+import { useSseStore } from '../../src/store/useSseStore'
+import type { SseStore } from '../../src/store/useSseStore'
+
+let store: SseStore
+
+function msg(type: string, data: unknown, id = ''): SseMessage {
+  return { type, data, id } as SseMessage
+}
+
+beforeEach(() => {
+  setActivePinia(createPinia())
+  store = useSseStore()
+})
+
+describe('useSseStore', () => {
+  it('has id sse and starts empty', () => {
+    expect(store.$id).toBe('sse')
+    expect(store.connection).toMatchObject({ status: 'idle', lastEventId: '', role: 'solo', error: null })
+    expect(store.calcs).toEqual({})
+    expect(store.alarms).toEqual([])
+    expect(store.stats).toEqual({ received: 0, malformed: 0, unknownType: 0, handlerErrors: 0, reconnects: 0 })
+    expect(store.unreadCount).toBe(0)
+  })
+
+  it('apply counts messages, unknown types, and follows the last event id', () => {
+    store.apply(msg('5-0', { calcId: 'a' }, '1'), true)
+    store.apply(msg('pump-state', { on: true }, '2'), false)
+    store.apply(msg('5-2', { calcId: 'a', progress: 30 }), true)
+    expect(store.stats.received).toBe(3)
+    expect(store.stats.unknownType).toBe(1)
+    expect(store.connection.lastEventId).toBe('2')
+    expect(store.connection.lastMessageAt).toEqual(expect.any(Number))
+    expect(store.calcs.a).toMatchObject({ status: 'running', progress: 30 })
+  })
+
+  it('getters: runningCalcs, latestCalc(kind), unreadCount', () => {
+    store.apply(msg('5-0', { calcId: 'a' }), true)
+    store.apply(msg('5-0', { calcId: 'b' }), true)
+    store.apply(msg('6-0', { calcId: 'c' }), true)
+    store.apply(msg('5-1', { calcId: 'a', status: 1 }), true)
+    expect(store.runningCalcs.map((c) => c.id)).toEqual(['b', 'c'])
+    expect(store.latestCalc('dyn')?.id).toBe('b')
+    expect(store.latestCalc('steady')).toBeUndefined()
+    store.apply(msg('4', { alarmId: 1 }), true)
+    store.apply(msg('7', { alarmId: 2 }), true)
+    expect(store.unreadCount).toBe(2)
+  })
+
+  it('uses the configured success statuses and bounds', () => {
+    store.configure({ maxAlarms: 2, maxCalcs: 2, successStatuses: ['OK'] })
+    store.apply(msg('0-1', { calcId: 'a', status: 'OK' }), true)
+    store.apply(msg('0-1', { calcId: 'b', status: 1 }), true)
+    store.apply(msg('0-1', { calcId: 'c', status: 'OK' }), true)
+    expect(Object.keys(store.calcs).sort()).toEqual(['b', 'c'])
+    expect(store.calcs.c.status).toBe('succeeded')
+    expect(store.calcs.b.status).toBe('failed')
+    for (let i = 0; i < 5; i++) store.apply(msg('4', { alarmId: i }), true)
+    expect(store.alarms.map((a) => a.id)).toEqual(['4', '3'])
+  })
+
+  it('lowering the bounds trims at once', () => {
+    for (let i = 0; i < 5; i++) store.apply(msg('4', { alarmId: i }), true)
+    store.configure({ maxAlarms: 1 })
+    expect(store.alarms.map((a) => a.id)).toEqual(['4'])
+    expect(store.unreadCount).toBe(1)
+  })
+
+  it('acknowledge, acknowledgeAll and clearAlarms', () => {
+    for (const id of ['a', 'b', 'c']) store.apply(msg('4', { alarmId: id }), true)
+    store.acknowledge('b')
+    expect(store.unreadCount).toBe(2)
+    expect(store.alarms.find((a) => a.id === 'b')?.read).toBe(true)
+    store.acknowledgeAll()
+    expect(store.unreadCount).toBe(0)
+    store.clearAlarms()
+    expect(store.alarms).toEqual([])
+    store.apply(msg('4', { alarmId: 'a' }), true)
+    expect(store.alarms).toHaveLength(1)
+  })
+
+  it('every alarm change reaches computeds and plain watchers', async () => {
+    const count = computed(() => store.alarms.length)
+    const unread = computed(() => store.alarms.filter((a) => !a.read).length)
+    const seen: number[] = []
+    watch(
+      () => store.alarms,
+      (list) => seen.push(list.length),
+    )
+    store.apply(msg('4', { alarmId: 'a' }), true)
+    expect(count.value).toBe(1)
+    await nextTick()
+    store.apply(msg('4', { alarmId: 'b' }), true)
+    expect(count.value).toBe(2)
+    await nextTick()
+    store.acknowledge('a')
+    expect(unread.value).toBe(1)
+    await nextTick()
+    expect(seen).toEqual([1, 2, 2])
+  })
+
+  it('progress reaches a computed on the record', () => {
+    store.apply(msg('5-0', { calcId: 'a' }), true)
+    const progress = computed(() => store.calcs.a?.progress)
+    store.apply(msg('5-2', { calcId: 'a', progress: 10 }), true)
+    expect(progress.value).toBe(10)
+    store.apply(msg('5-2', { calcId: 'a', progress: 90 }), true)
+    expect(progress.value).toBe(90)
+  })
+
+  it('payloads are not made reactive and the message given to listeners is untouched', () => {
+    const payload = { calcId: 'a', nested: { deep: [1, 2, 3] } }
+    store.apply(msg('5-0', payload), true)
+    expect(isReactive(store.calcs.a.data)).toBe(false)
+    expect(isReactive(store.calcs.a.data.nested)).toBe(false)
+    expect(store.calcs.a.data).toEqual(payload)
+    expect(Object.getOwnPropertyNames(payload)).toEqual(['calcId', 'nested'])
+  })
+
+  it('counters', () => {
+    store.countMalformed()
+    store.countHandlerError()
+    store.countHandlerError()
+    store.countReconnect()
+    expect(store.stats).toMatchObject({ malformed: 1, handlerErrors: 2, reconnects: 1 })
+  })
+
+  it('setConnection keeps only plain connection fields', () => {
+    const error = new SseError('http', 'Server said 500', { status: 500, cause: new Error('inner') })
+    store.setConnection({ status: 'reconnecting', attempt: 2, error, role: 'leader' })
+    // Unknown keys from a wider state object are ignored.
+    store.setConnection({ openedAt: 5, ...({ reconnects: 3 } as object) })
+    expect(store.connection).toEqual({
+      status: 'reconnecting',
+      lastEventId: '',
+      attempt: 2,
+      error: { kind: 'http', message: 'Server said 500', status: 500 },
+      openedAt: 5,
+      lastMessageAt: null,
+      role: 'leader',
+    })
+    expect(store.connection.error).not.toBeInstanceOf(Error)
+    store.setConnection({ error: null })
+    expect(store.connection.error).toBeNull()
+  })
+
+  it('reset forgets the user data, keeping the live connection status', () => {
+    store.setConnection({ status: 'closed', role: 'leader', error: { kind: 'network', message: 'x' } })
+    store.apply(msg('5-0', { calcId: 'a' }, '9'), true)
+    store.apply(msg('4', { alarmId: 'a' }), true)
+    store.apply(msg('3', { message: 'pulled' }), true)
+    store.reset()
+    expect(store.calcs).toEqual({})
+    expect(store.alarms).toEqual([])
+    expect(store.unreadCount).toBe(0)
+    expect(store.scada).toEqual({ lastPulledAt: null, data: null })
+    expect(store.stats.received).toBe(0)
+    expect(store.connection).toMatchObject({ status: 'closed', role: 'leader', lastEventId: '', error: null })
+    // Dedupe and bounds start over for the next user.
+    store.apply(msg('4', { alarmId: 'a' }), true)
+    expect(store.alarms).toHaveLength(1)
+  })
+
+  it('snapshot and hydrate hand the state to another store', () => {
+    store.apply(msg('5-0', { calcId: 'a', calcName: 'A' }), true)
+    store.apply(msg('5-2', { calcId: 'a', progress: 40 }), true)
+    store.apply(msg('4', { alarmId: 'x', title: 'Leak' }), true)
+    store.apply(msg('3', { message: 'pulled' }), true)
+    store.acknowledge('x')
+    const snap = structuredClone(store.snapshot())
+
+    setActivePinia(createPinia())
+    const other = useSseStore()
+    expect(other).not.toBe(store)
+    expect(other.hydrate(snap)).toBe(true)
+    expect(other.calcs.a).toMatchObject({ name: 'A', progress: 40, status: 'running' })
+    expect(other.alarms).toEqual([expect.objectContaining({ id: 'x', title: 'Leak', read: true })])
+    expect(other.unreadCount).toBe(0)
+    expect(other.scada.data).toEqual({ message: 'pulled' })
+    expect(other.stats.received).toBe(4)
+    expect(isReactive(other.calcs.a.data)).toBe(false)
+    other.apply(msg('5-2', { calcId: 'a', progress: 60 }), true)
+    expect(other.calcs.a.progress).toBe(60)
+    expect(other.hydrate({ nonsense: true } as never)).toBe(false)
+  })
+
+  it('replacing the alarm list from outside keeps the unread count right', () => {
+    store.apply(msg('4', { alarmId: 'a' }), true)
+    store.$patch({ alarms: [] })
+    expect(store.unreadCount).toBe(0)
+    store.apply(msg('4', { alarmId: 'a' }), true)
+    expect(store.unreadCount).toBe(1)
+  })
+})

@@ -29,8 +29,6 @@ export interface Notifier {
   dispose: () => void
 }
 
-const hasOwn = (object: object, key: string): boolean => Object.prototype.hasOwnProperty.call(object, key)
-
 /** The labels and success rule renderers see, for one language and calc configuration. */
 export function createNotifyContext(locale: NotifyLocale = 'zh-CN', calc?: CalcOptions): NotifyContext {
   const messages = getNotifyMessages(locale)
@@ -43,7 +41,7 @@ export function createNotifyContext(locale: NotifyLocale = 'zh-CN', calc?: CalcO
     isSuccess,
     statusLabel: (status) => {
       const key = String(status)
-      if (status !== undefined && hasOwn(labels, key)) return labels[key]
+      if (status !== undefined && Object.hasOwn(labels, key)) return labels[key]
       return isSuccess(status) ? messages.status.success : messages.status.failure
     },
   }
@@ -51,7 +49,8 @@ export function createNotifyContext(locale: NotifyLocale = 'zh-CN', calc?: CalcO
 
 // Higher wins when a storm mixes types: the summary shows the most severe one.
 const severity: Readonly<Record<string, number>> = { error: 4, warning: 3, info: 2, primary: 1, success: 1 }
-const severityOf = (type: string | undefined): number => (type !== undefined && severity[type]) || 0
+const severityOf = (type: string | undefined): number =>
+  type !== undefined && Object.hasOwn(severity, type) ? severity[type] : 0
 
 // Types whose popups are alarms, for the summary's wording.
 const alarmTypes: ReadonlySet<string> = new Set(['4', '7'])

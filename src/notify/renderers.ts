@@ -94,9 +94,10 @@ const traceEnd: NotifyRenderer = (message, context) => {
 
 function alarmBody(data: Record<string, unknown>, labels: NotifyMessages, context: NotifyContext): VNode {
   const level = text(data.level)
+  const levelLabel = level !== undefined && Object.hasOwn(labels.levels, level) ? labels.levels[level] : level
   return notifyBody([
     row(labels.fields.title, text(data.title)),
-    row(labels.fields.level, level === undefined ? undefined : (labels.levels[level] ?? level)),
+    row(labels.fields.level, levelLabel),
     row(labels.fields.content, text(data.content)),
     row(labels.fields.time, formatTime(data.time, context)),
   ])
@@ -157,17 +158,15 @@ export const defaultRenderers: Readonly<Record<string, NotifyRenderer>> = Object
   '7': dataAnomaly,
 })
 
-const hasOwn = (object: object, key: string): boolean => Object.prototype.hasOwnProperty.call(object, key)
-
 /**
  * The renderer used for a messageType: the one from `options.renderers`, `null` when that is
  * `false`, otherwise the built-in one, or `null` when the type has no popup.
  */
 export function resolveRenderer(type: string, options?: NotifyOptions): NotifyRenderer | null {
   const custom = options?.renderers
-  if (custom !== undefined && hasOwn(custom, type)) {
+  if (custom !== undefined && Object.hasOwn(custom, type)) {
     const renderer = custom[type]
     return typeof renderer === 'function' ? renderer : null
   }
-  return hasOwn(defaultRenderers, type) ? defaultRenderers[type] : null
+  return Object.hasOwn(defaultRenderers, type) ? defaultRenderers[type] : null
 }

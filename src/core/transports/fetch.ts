@@ -80,8 +80,8 @@ function buildInit(request: TransportRequest, signal: AbortSignal): RequestInit 
     'Cache-Control': 'no-cache',
     ...request.headers,
   }
-  if (request.token) headers.Authorization = `Bearer ${request.token}`
-  if (request.lastEventId !== '') headers['Last-Event-ID'] = request.lastEventId
+  if (request.token) setHeader(headers, 'Authorization', `Bearer ${request.token}`)
+  if (request.lastEventId !== '') setHeader(headers, 'Last-Event-ID', request.lastEventId)
   let body = request.body
   if (isPlainObject(body)) {
     body = JSON.stringify(body)
@@ -143,6 +143,13 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   if (value === null || typeof value !== 'object') return false
   const proto = Object.getPrototypeOf(value) as unknown
   return proto === Object.prototype || proto === null
+}
+
+/** Sets a header, replacing any spelling of it (`authorization`, `AUTHORIZATION`...). */
+function setHeader(headers: Record<string, string>, name: string, value: string): void {
+  const lower = name.toLowerCase()
+  for (const key of Object.keys(headers)) if (key.toLowerCase() === lower) delete headers[key]
+  headers[name] = value
 }
 
 function hasHeader(headers: Record<string, string>, name: string): boolean {

@@ -1,0 +1,526 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { createConnection } from '../../src/core/connection'
+import type { ConnectionState, CreateConnectionOptions, SseConnection } from '../../src/core/connection'
+import type { SseError } from '../../src/core/errors'
+import type { RawSseMessage } from '../../src/protocol'
+import { createFakeFetch, FakeEventSource } from '../support/fakeFetch'
+import type { FakeFetch } from '../support/fakeFetch'
+
+let fake: FakeFetch
+let messages: RawSseMessage[]
+let errors: SseError[]
+let states: ConnectionState[]
+let connection: SseConnection
+
+const flush = (ms = 0): Promise<void> => vi.advanceTimersByTimeAsync(ms).then(() => undefined)
+
+function connect(options: Partial<CreateConnectionOptions> = {}): SseConnection {
+  connection = createConnection(
+    {
+      url: '/api/sse',
+      reconnect: { initialDelay: 1000, maxDelay: 30_000, factor: 2, jitter: 0 },
+      heartbeatTimeout: 0,
+      environment: { fetch: fake.fetch },
+      ...options,
+    },
+    {
+      onMessage: (m) => messages.push(m),
+      onError: (e) => errors.push(e),
+      onStateChange: (s) => states.push(s),
+    },
+  )
+  return connection
+}
+
+beforeEach(() => {
+  vi.useFakeTimers()
+  fake = createFakeFetch()
+  messages = []
+  errors = []
+  states = []
+})
+afterEach(() => {
+  connection?.close()
+  vi.useRealTimers()
+  vi.restoreAllMocks()
+})
+
+describe('opening and closing', () => {
+  it('goes idle -> connecting -> open and sends the SSE request headers', async () => {
+    const c = connect({ token: () => 'abc', headers: { 'X-Tenant': 't1' } })
+    expect(c.state.status).toBe('idle')
+    c.open()
+    expect(c.state.status).toBe('connecting')
+    await flush()
+    expect(c.state.status).toBe('open')
+    expect(c.state.openedAt).not.toBeNull()
+    expect(fake.last!.headers).toMatchObject({
+      Accept: 'text/event-stream',
+      'Cache-Control': 'no-cache',
+      Authorization: 'Bearer abc',
+      'X-Tenant': 't1',
+    })
+    expect(fake.last!.headers['Last-Event-ID']).toBeUndefined()
+    expect(states.map((s) => s.status)).toEqual(['connecting', 'open'])
+    expect(states[0]).not.toBe(states[1])
+  })
+
+  it('sends object bodies as JSON and credentials when asked', async () => {
+    connect({ method: 'POST', body: () => ({ topics: ['a'] }), withCredentials: true }).open()
+    await flush()
+    expect(fake.last!.init.method).toBe('POST')
+    expect(fake.last!.init.body).toBe('{"topics":["a"]}')
+    expect(fake.last!.headers['Content-Type']).toBe('application/json')
+    expect(fake.last!.init.credentials).toBe('include')
+  })
+
+  it('open() while connecting, open or waiting to retry starts nothing new', async () => {
+    const c = connect()
+    c.open()
+    c.open()
+    await flush()
+    c.open()
+    expect(fake.calls).toHaveLength(1)
+    fake.last!.end()
+    await flush()
+    expect(c.state.status).toBe('reconnecting')
+    c.open()
+    await flush()
+    expect(fake.calls).toHaveLength(1)
+    await flush(1000)
+    expect(fake.calls).toHaveLength(2)
+  })
+
+  it('close() aborts the request, cancels the retry timer and ignores the old stream', async () => {
+    const c = connect()
+    c.open()
+    await flush()
+    const first = fake.last!
+    c.close()
+    expect(first.aborted).toBe(true)
+    expect(c.state.status).toBe('closed')
+    first.push('data: late\n\n')
+    await flush()
+    expect(messages).toEqual([])
+
+    c.open()
+    await flush()
+    fake.last!.end()
+    await flush()
+    c.close()
+    await flush(60_000)
+    expect(fake.calls).toHaveLength(2)
+    expect(vi.getTimerCount()).toBe(0)
+  })
+
+  it('restart() replaces the stream; events of the replaced one are ignored', async () => {
+    const c = connect()
+    c.open()
+    await flush()
+    const old = fake.last!
+    c.restart()
+    await flush()
+    expect(old.aborted).toBe(true)
+    old.push('data: old\n\n')
+    fake.last!.push('data: new\n\n')
+    await flush()
+    expect(messages.map((m) => m.data)).toEqual(['new'])
+  })
+})
+
+describe('resume and backoff', () => {
+  it('sends Last-Event-ID on reconnect; ids persist across reconnects', async () => {
+    const c = connect()
+    c.open()
+    await flush()
+    fake.last!.push('id: 41\ndata: a\n\nid: 42\ndata: b\n\n')
+    await flush()
+    expect(c.state.lastEventId).toBe('42')
+    fake.last!.error()
+    await flush(1000)
+    expect(fake.calls).toHaveLength(2)
+    expect(fake.last!.headers['Last-Event-ID']).toBe('42')
+    // A message without id keeps the resume point.
+    fake.last!.push('data: c\n\n')
+    await flush()
+    expect(messages.at(-1)).toEqual({ event: 'message', data: 'c', lastEventId: '42' })
+    expect(c.state.reconnects).toBe(1)
+  })
+
+  it("uses the server's retry: as base and resets the attempt counter after a good open", async () => {
+    const c = connect()
+    c.open()
+    await flush()
+    fake.last!.push('retry: 5000\n\n')
+    fake.last!.end()
+    await flush()
+    expect(c.state.attempt).toBe(1)
+    await flush(4999)
+    expect(fake.calls).toHaveLength(1)
+    await flush(1)
+    expect(fake.calls).toHaveLength(2)
+    // Second failure in a row: doubled.
+    fake.answer({ kind: 'status', status: 503 })
+    fake.last!.end()
+    await flush()
+    await flush(10_000)
+    expect(fake.calls).toHaveLength(3)
+    expect(c.state.attempt).toBe(2)
+    // Fails again: 5000 * 2^2.
+    await flush(20_000)
+    expect(fake.calls).toHaveLength(4)
+    expect(c.state.status).toBe('open')
+    expect(c.state.attempt).toBe(0)
+    expect(c.state.error).toBeNull()
+    fake.last!.end()
+    await flush()
+    expect(c.state.attempt).toBe(1)
+    await flush(5000)
+    expect(fake.calls).toHaveLength(5)
+  })
+
+  it('gives up after maxAttempts with the last error', async () => {
+    fake.answer(...Array.from({ length: 5 }, () => ({ kind: 'status' as const, status: 502 })))
+    const c = connect({ reconnect: { initialDelay: 10, jitter: 0, maxAttempts: 3 } })
+    c.open()
+    await flush(10_000)
+    expect(fake.calls).toHaveLength(3)
+    expect(c.state.status).toBe('closed')
+    expect(c.state.error).toMatchObject({ kind: 'http', status: 502 })
+  })
+
+  it('honours Retry-After as an HTTP date on 503 and 429', async () => {
+    const inOneMinute = new Date(Date.now() + 60_000).toUTCString()
+    fake.answer({ kind: 'status', status: 429, headers: { 'Retry-After': inOneMinute } })
+    const c = connect()
+    c.open()
+    await flush()
+    await flush(58_000)
+    expect(fake.calls).toHaveLength(1)
+    await flush(2000)
+    expect(fake.calls).toHaveLength(2)
+    expect(c.state.status).toBe('open')
+  })
+
+  it('stops on other 4xx with the body detail, without retrying', async () => {
+    fake.answer({ kind: 'status', status: 410, body: JSON.stringify({ message: 'stream retired' }) })
+    const c = connect()
+    c.open()
+    await flush(60_000)
+    expect(fake.calls).toHaveLength(1)
+    expect(c.state.status).toBe('closed')
+    expect(c.state.error).toMatchObject({ kind: 'http', status: 410 })
+    expect(c.state.error!.message).toContain('stream retired')
+  })
+
+  it('stops on 204 with an informative error', async () => {
+    fake.answer({ kind: 'status', status: 204 })
+    const c = connect()
+    c.open()
+    await flush(60_000)
+    expect(fake.calls).toHaveLength(1)
+    expect(c.state).toMatchObject({ status: 'closed', error: { kind: 'http', status: 204 } })
+  })
+
+  it('reconnect: false closes after the first failure', async () => {
+    const c = connect({ reconnect: false })
+    c.open()
+    await flush()
+    fake.last!.end()
+    await flush(60_000)
+    expect(fake.calls).toHaveLength(1)
+    expect(c.state).toMatchObject({ status: 'closed', error: { kind: 'stream-ended' } })
+  })
+
+  it('a wrong content type and a rejected fetch back off', async () => {
+    fake.answer({ kind: 'stream', contentType: 'text/html' }, { kind: 'reject' })
+    const c = connect()
+    c.open()
+    await flush()
+    expect(errors.map((e) => e.kind)).toEqual(['content-type'])
+    await flush(1000)
+    expect(errors.map((e) => e.kind)).toEqual(['content-type', 'network'])
+    await flush(2000)
+    expect(c.state.status).toBe('open')
+  })
+
+  it('a parse error (maxBufferSize) aborts and backs off', async () => {
+    const c = connect({ maxBufferSize: 100 })
+    c.open()
+    await flush()
+    const first = fake.last!
+    first.push(`data: ${'x'.repeat(500)}`)
+    await flush()
+    expect(errors.map((e) => e.kind)).toEqual(['parse'])
+    expect(first.aborted).toBe(true)
+    await flush(1000)
+    expect(fake.calls).toHaveLength(2)
+  })
+})
+
+describe('401 / 403', () => {
+  it('calls onUnauthorized once per streak and reconnects with the returned token', async () => {
+    const onUnauthorized = vi.fn(async () => 'fresh')
+    fake.answer({ kind: 'status', status: 401 })
+    const c = connect({ token: 'stale', onUnauthorized })
+    c.open()
+    await flush()
+    expect(onUnauthorized).toHaveBeenCalledTimes(1)
+    expect(fake.calls.map((call) => call.headers.Authorization)).toEqual(['Bearer stale', 'Bearer fresh'])
+    expect(c.state.status).toBe('open')
+    // The override stays for later reconnects...
+    fake.last!.end()
+    await flush(1000)
+    expect(fake.last!.headers.Authorization).toBe('Bearer fresh')
+    // ...until restart() (the app changed the token).
+    c.restart()
+    await flush()
+    expect(fake.last!.headers.Authorization).toBe('Bearer stale')
+  })
+
+  it('stops with kind unauthorized when onUnauthorized returns null or throws, or the retry fails again', async () => {
+    fake.answer({ kind: 'status', status: 401 })
+    const c = connect({ onUnauthorized: () => null })
+    c.open()
+    await flush(60_000)
+    expect(c.state).toMatchObject({ status: 'closed', error: { kind: 'unauthorized', status: 401 } })
+    expect(fake.calls).toHaveLength(1)
+
+    fake.answer({ kind: 'status', status: 403 })
+    const d = connect({
+      onUnauthorized: () => {
+        throw new Error('refresh endpoint down')
+      },
+    })
+    d.open()
+    await flush(60_000)
+    expect(d.state).toMatchObject({ status: 'closed', error: { kind: 'unauthorized', status: 403 } })
+
+    fake.answer({ kind: 'status', status: 403 }, { kind: 'status', status: 403 })
+    const onUnauthorized = vi.fn(() => 'still-bad')
+    const e = connect({ onUnauthorized })
+    e.open()
+    await flush(60_000)
+    expect(onUnauthorized).toHaveBeenCalledTimes(1)
+    expect(e.state).toMatchObject({ status: 'closed', error: { kind: 'unauthorized' } })
+  })
+
+  it('without onUnauthorized a 401 stops at once', async () => {
+    fake.answer({ kind: 'status', status: 401 })
+    const c = connect()
+    c.open()
+    await flush(60_000)
+    expect(fake.calls).toHaveLength(1)
+    expect(c.state.error?.kind).toBe('unauthorized')
+  })
+})
+
+describe('heartbeat watchdog', () => {
+  it('reconnects when no byte arrives for heartbeatTimeout; comments keep it alive', async () => {
+    const c = connect({ heartbeatTimeout: 1000 })
+    c.open()
+    await flush()
+    for (let i = 0; i < 5; i++) {
+      await flush(600)
+      fake.last!.push(': ping\n\n')
+    }
+    expect(errors).toEqual([])
+    expect(fake.calls).toHaveLength(1)
+    await flush(1000)
+    expect(errors.map((e) => e.kind)).toEqual(['heartbeat'])
+    expect(fake.calls[0].aborted).toBe(true)
+    await flush(1000)
+    expect(fake.calls).toHaveLength(2)
+  })
+
+  it('uses one timer no matter how many chunks arrive', async () => {
+    const c = connect({ heartbeatTimeout: 45_000 })
+    c.open()
+    await flush()
+    const before = vi.getTimerCount()
+    for (let i = 0; i < 1000; i++) fake.last!.push(`id: ${i}\ndata: {"n":${i}}\n\n`)
+    await flush()
+    expect(messages).toHaveLength(1000)
+    expect(vi.getTimerCount()).toBe(before)
+    expect(c.state.lastEventId).toBe('999')
+  })
+})
+
+describe('robustness', () => {
+  it('a throwing onMessage is reported as a handler error and the stream goes on', async () => {
+    const seen: string[] = []
+    const reported: SseError[] = []
+    const c = createConnection(
+      { url: '/x', heartbeatTimeout: 0, environment: { fetch: fake.fetch } },
+      {
+        onMessage(m) {
+          seen.push(m.data)
+          if (m.data === 'boom') throw new Error('listener bug')
+        },
+        onError: (e) => reported.push(e),
+      },
+    )
+    connection = c
+    c.open()
+    await flush()
+    fake.last!.push('data: boom\n\ndata: next\n\n')
+    await flush()
+    expect(seen).toEqual(['boom', 'next'])
+    expect(reported.map((e) => e.kind)).toEqual(['handler'])
+    expect(c.state.status).toBe('open')
+  })
+
+  it('logs nothing unless debug, and logs with the prefix when debug', async () => {
+    const debug = vi.spyOn(console, 'debug').mockImplementation(() => {})
+    const log = vi.spyOn(console, 'log').mockImplementation(() => {})
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {})
+    const c = connect()
+    c.open()
+    await flush()
+    fake.last!.push('data: secret-payload\n\n')
+    fake.last!.end()
+    await flush(1000)
+    expect(debug).not.toHaveBeenCalled()
+    expect(log).not.toHaveBeenCalled()
+    expect(warn).not.toHaveBeenCalled()
+    c.close()
+    const d = connect({ debug: true })
+    d.open()
+    await flush()
+    expect(debug).toHaveBeenCalled()
+    expect(debug.mock.calls.every((args) => args[0] === '[vue-sse-hub]')).toBe(true)
+  })
+
+  it('a url getter that throws is a config error, not an exception', async () => {
+    const c = connect({
+      url: () => {
+        throw new Error('no base url')
+      },
+    })
+    expect(() => c.open()).not.toThrow()
+    expect(c.state).toMatchObject({ status: 'closed', error: { kind: 'config' } })
+  })
+
+  it('re-reads url, headers and token on every attempt', async () => {
+    let n = 0
+    const c = connect({ url: () => `/sse?n=${++n}`, headers: () => ({ 'X-N': String(n) }), token: () => `t${n}` })
+    c.open()
+    await flush()
+    fake.last!.end()
+    await flush(1000)
+    expect(fake.calls.map((call) => [call.url, call.headers['X-N'], call.headers.Authorization])).toEqual([
+      ['/sse?n=1', '1', 'Bearer t1'],
+      ['/sse?n=2', '2', 'Bearer t2'],
+    ])
+  })
+})
+
+describe('offline and hidden tabs', () => {
+  it('waits for the online event instead of retrying while offline', async () => {
+    const onLine = vi.spyOn(navigator, 'onLine', 'get').mockReturnValue(false)
+    const c = connect()
+    c.open()
+    await flush()
+    fake.last!.error()
+    await flush(120_000)
+    expect(fake.calls).toHaveLength(1)
+    expect(c.state.status).toBe('reconnecting')
+    onLine.mockReturnValue(true)
+    window.dispatchEvent(new Event('online'))
+    await flush()
+    expect(fake.calls).toHaveLength(2)
+    expect(c.state.status).toBe('open')
+  })
+
+  it('an offline event cancels a pending retry until online', async () => {
+    const c = connect()
+    c.open()
+    await flush()
+    fake.last!.end()
+    await flush()
+    window.dispatchEvent(new Event('offline'))
+    await flush(60_000)
+    expect(fake.calls).toHaveLength(1)
+    window.dispatchEvent(new Event('online'))
+    await flush()
+    expect(fake.calls).toHaveLength(2)
+  })
+
+  it('pauseWhenHidden closes while hidden and resumes from the last id when visible', async () => {
+    let hidden = false
+    vi.spyOn(document, 'hidden', 'get').mockImplementation(() => hidden)
+    const c = connect({ pauseWhenHidden: true })
+    c.open()
+    await flush()
+    fake.last!.push('id: 7\ndata: x\n\n')
+    await flush()
+    hidden = true
+    document.dispatchEvent(new Event('visibilitychange'))
+    expect(fake.last!.aborted).toBe(true)
+    expect(c.state.status).toBe('idle')
+    await flush(60_000)
+    expect(fake.calls).toHaveLength(1)
+    hidden = false
+    document.dispatchEvent(new Event('visibilitychange'))
+    await flush()
+    expect(fake.calls).toHaveLength(2)
+    expect(fake.last!.headers['Last-Event-ID']).toBe('7')
+    expect(c.state.status).toBe('open')
+  })
+})
+
+describe('eventsource transport', () => {
+  beforeEach(() => {
+    FakeEventSource.instances = []
+  })
+
+  function connectEs(options: Partial<CreateConnectionOptions> = {}): SseConnection {
+    return connect({
+      transport: 'eventsource',
+      url: '/api/sse?tenant=1',
+      token: 'tk',
+      withCredentials: true,
+      environment: { EventSource: FakeEventSource as unknown as typeof EventSource },
+      ...options,
+    })
+  }
+
+  it('puts the token in the query, delivers messages and closes the instance on close()', async () => {
+    const c = connectEs()
+    c.open()
+    const es = FakeEventSource.instances[0]
+    expect(es.url).toBe('/api/sse?tenant=1&token=tk')
+    expect(es.withCredentials).toBe(true)
+    es.simulateOpen()
+    expect(c.state.status).toBe('open')
+    es.simulateMessage('{"messageType":"3"}', '12')
+    expect(messages).toEqual([{ event: 'message', data: '{"messageType":"3"}', lastEventId: '12' }])
+    c.close()
+    expect(es.readyState).toBe(2)
+  })
+
+  it('reconnects with a new instance carrying lastEventId after the backoff, never two at once', async () => {
+    const c = connectEs({ lastEventIdParam: 'since' })
+    c.open()
+    const first = FakeEventSource.instances[0]
+    first.simulateOpen()
+    first.simulateMessage('a', '5')
+    first.simulateError()
+    expect(first.readyState).toBe(2)
+    expect(c.state.status).toBe('reconnecting')
+    c.open()
+    expect(FakeEventSource.instances).toHaveLength(1)
+    await flush(1000)
+    expect(FakeEventSource.instances).toHaveLength(2)
+    const second = FakeEventSource.instances[1]
+    expect(second.url).toBe('/api/sse?tenant=1&token=tk&since=5')
+    // The new instance starts with an empty id buffer: our resume point is kept.
+    second.simulateOpen()
+    second.simulateMessage('b', '')
+    expect(messages.at(-1)!.lastEventId).toBe('5')
+    // Events of the closed instance are ignored.
+    first.simulateMessage('stale', '99')
+    expect(messages.map((m) => m.data)).toEqual(['a', 'b'])
+    expect(c.state.lastEventId).toBe('5')
+  })
+})

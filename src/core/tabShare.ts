@@ -1,0 +1,628 @@
+import type { SseMessage } from '../protocol'
+import type { ConnectionState, SseStatus } from './connection'
+import type { SseErrorInfo } from './errors'
+
+// One SSE connection for all tabs of a user: the tabs elect a leader with the Web Locks API and the
+// leader relays every decoded message over BroadcastChannel.
+// Web Locks: https://w3c.github.io/web-locks/  BroadcastChannel: https://html.spec.whatwg.org/#broadcasting-to-other-browsing-contexts
+
+const NAME_PREFIX = 'vue-sse-hub:'
+const PROTOCOL_VERSION = 1
+
+/** The leader's connection state as relayed to the other tabs: plain and structured-cloneable. */
+export interface RelayedConnectionState {
+  status: SseStatus
+  /** Last event id the leader's connection saw. */
+  lastEventId: string
+  /** Failed attempts in a row. */
+  attempt: number
+  /** Last error, as a plain object. */
+  error: SseErrorInfo | null
+  /** When the leader's stream opened (ms since epoch). */
+  openedAt: number | null
+  /** When the leader's last message arrived (ms since epoch). */
+  lastMessageAt: number | null
+  /** Reconnections of the leader's connection. */
+  reconnects: number
+}
+
+/** Where a tab stands, for choosing which tab pops a notification. */
+export interface TabPresence {
+  visible: boolean
+  focused: boolean
+}
+
+export interface TabShareCallbacks {
+  /** This tab now leads: open the connection, resuming from `lastEventId` (last id this tab saw). */
+  onLead(lastEventId: string): void
+  /** This tab follows: it must not hold a connection. Called once, at start, when another tab leads. */
+  onFollow(): void
+  /** A message relayed by the leader. `notifyHere` says whether this tab should pop its notification. */
+  onMessage(message: SseMessage, notifyHere: boolean): void
+  /** The leader's connection state. */
+  onState(state: RelayedConnectionState): void
+  /** A late joiner gets the leader's store snapshot (whatever the leader's `getSnapshot` returned). */
+  onSnapshot(snapshot: unknown): void
+  /** Another tab logged out: drop the stream and the data. */
+  onLogout(): void
+}
+
+export interface TabShareOptions extends TabShareCallbacks {
+  /** Lock and channel name suffix; see {@link shareKey}. Tabs with different keys never share. */
+  key: string
+  /** Leader side: the current store snapshot (structured-cloneable) for a tab that joins. */
+  getSnapshot(): unknown
+  /**
+   * Web Locks; without them every tab is `solo`.
+   * @default globalThis.navigator?.locks
+   */
+  locks?: LockManager | null
+  /**
+   * BroadcastChannel constructor; without it every tab is `solo`.
+   * @default globalThis.BroadcastChannel
+   */
+  BroadcastChannel?: typeof BroadcastChannel | null
+  /**
+   * Presence of this tab, read whenever it is reported or a notifier is chosen.
+   * @default document.visibilityState === 'visible' and document.hasFocus()
+   */
+  presence?: () => TabPresence
+  /**
+   * Receives what a callback throws and what cannot be posted (e.g. a snapshot that is not
+   * structured-cloneable). The tab goes on either way.
+   * @default rethrown in a microtask (reported as an uncaught error)
+   */
+  onError?: (error: unknown) => void
+}
+
+/**
+ * `solo`: not sharing (no Web Locks or BroadcastChannel): this tab holds its own connection.
+ * `leader`: holds the connection and relays. `follower`: must not hold a connection; also the role
+ * before the election is decided and after `stop()`.
+ */
+export type TabRole = 'solo' | 'leader' | 'follower'
+
+export interface TabShare {
+  readonly role: TabRole
+  /** Random id of this tab, unique among the tabs sharing a key. */
+  readonly tabId: string
+  /** Last message id seen by this tab (own stream or relayed). */
+  readonly lastEventId: string
+  /** Joins the channel, asks the leader for a snapshot and state, requests the lock. Once only. */
+  start(): void
+  /** Leaves: releases the lock (another tab takes over) and closes the channel. Idempotent. */
+  stop(): void
+  /**
+   * Leader: sends a decoded message to the other tabs. Returns true when THIS tab should pop the
+   * notification (always true unless leading).
+   */
+  relay(message: SseMessage): boolean
+  /** Leader: sends the connection state to the other tabs (and keeps it for tabs that join). */
+  relayState(state: RelayedConnectionState): void
+  /** Tells every other tab to log out; this tab handles its own logout. */
+  broadcastLogout(): void
+}
+
+/** Plain copy of a connection state, for {@link TabShare.relayState}. */
+export function toRelayedState(state: Readonly<ConnectionState>): RelayedConnectionState {
+  return {
+    status: state.status,
+    lastEventId: state.lastEventId,
+    attempt: state.attempt,
+    error: state.error ? state.error.toJSON() : null,
+    openedAt: state.openedAt,
+    lastMessageAt: state.lastMessageAt,
+    reconnects: state.reconnects,
+  }
+}
+
+// Channel protocol. Every message carries the version marker and the sender's tab id.
+type WireBody =
+  | { kind: 'hello'; presence: TabPresence }
+  | { kind: 'presence'; presence: TabPresence }
+  | { kind: 'bye' }
+  | { kind: 'lead' }
+  | { kind: 'message'; message: SseMessage; notify: string }
+  | { kind: 'state'; state: RelayedConnectionState }
+  | { kind: 'snapshot'; to: string; snapshot: unknown; state: RelayedConnectionState | null }
+  | { kind: 'logout' }
+type Wire = WireBody & { v: typeof PROTOCOL_VERSION; from: string }
+
+interface Peer extends TabPresence {
+  /** Order of the last report, so the most recently focused tab wins. */
+  order: number
+}
+
+/** Creates the election and relay for one tab. Call `start()` to join. */
+export function createTabShare(options: TabShareOptions): TabShare {
+  const locks = options.locks === undefined ? (globalThis.navigator?.locks ?? null) : options.locks
+  const Channel =
+    options.BroadcastChannel === undefined ? (globalThis.BroadcastChannel ?? null) : options.BroadcastChannel
+  const presence = options.presence ?? documentPresence
+  const name = NAME_PREFIX + options.key
+  const tabId = randomId()
+  const ids = createIdWindow()
+  const peers = new Map<string, Peer>()
+  // Leader side: one pending request per known tab for that tab's own lock, granted when it is gone.
+  const watches = new Map<string, AbortController>()
+  // Leader side: tabs already given a snapshot (a tab may say hello twice around a failover).
+  const snapshotSent = new Set<string>()
+  const aborter = new AbortController()
+  let releaseHeld!: () => void
+  const untilStop = new Promise<void>((resolve) => {
+    releaseHeld = resolve
+  })
+
+  let role: TabRole = 'follower'
+  let lastEventId = ''
+  let lastState: RelayedConnectionState | null = null
+  let leaderId = ''
+  let hasSnapshot = false
+  let started = false
+  let stopped = false
+  let joined = false
+  let order = 0
+  let channel: BroadcastChannel | null = null
+  let removeListeners: () => void = () => {}
+
+  function report(error: unknown): void {
+    if (options.onError) {
+      try {
+        options.onError(error)
+      } catch {
+        // An error handler that throws must not break the tab's state.
+      }
+    } else {
+      queueMicrotask(() => {
+        throw error
+      })
+    }
+  }
+
+  // Callbacks run guarded: a throw inside a lock callback would release the lock.
+  function call(fn: () => void): void {
+    if (stopped) return
+    try {
+      fn()
+    } catch (error) {
+      report(error)
+    }
+  }
+
+  function post(body: WireBody): boolean {
+    if (!channel || !joined) return false
+    try {
+      channel.postMessage({ v: PROTOCOL_VERSION, from: tabId, ...body } satisfies Wire)
+      return true
+    } catch (error) {
+      report(error)
+      return false
+    }
+  }
+
+  function ownPresence(): TabPresence {
+    try {
+      const p = presence()
+      return { visible: p.visible === true, focused: p.focused === true }
+    } catch (error) {
+      report(error)
+      return { visible: false, focused: false }
+    }
+  }
+
+  function settle(promise: Promise<unknown>, onFailure: (error: unknown) => void): void {
+    promise.catch((error: unknown) => {
+      if (stopped || isAbortError(error)) return
+      onFailure(error)
+    })
+  }
+
+  // Locks unusable after all (e.g. an opaque origin): fall back to a connection of our own.
+  function goSolo(error: unknown): void {
+    if (stopped || role === 'solo') return
+    report(error)
+    if (joined) post({ kind: 'bye' })
+    closeChannel()
+    removeListeners()
+    const wasLeader = role === 'leader'
+    role = 'solo'
+    if (!wasLeader) call(() => options.onLead(lastEventId))
+  }
+
+  function lead(): Promise<void> | undefined {
+    if (stopped) return undefined
+    role = 'leader'
+    leaderId = tabId
+    post({ kind: 'lead' })
+    for (const id of peers.keys()) watch(id)
+    call(() => options.onLead(lastEventId))
+    return untilStop
+  }
+
+  function elect(): void {
+    const signal = aborter.signal
+    const first = locks!.request(name, { ifAvailable: true, signal }, (lock) => {
+      if (stopped) return undefined
+      if (lock) return lead()
+      call(() => options.onFollow())
+      settle(
+        locks!.request(name, { signal }, () => lead()),
+        goSolo,
+      )
+      return undefined
+    })
+    settle(first, goSolo)
+  }
+
+  function watch(id: string): void {
+    if (role !== 'leader' || stopped || watches.has(id)) return
+    const controller = new AbortController()
+    watches.set(id, controller)
+    const request = locks!.request(tabLockName(id), { signal: controller.signal }, () => {
+      if (watches.get(id) !== controller) return
+      watches.delete(id)
+      peers.delete(id)
+      snapshotSent.delete(id)
+    })
+    settle(request, () => {
+      if (watches.get(id) === controller) watches.delete(id)
+    })
+  }
+
+  function forget(id: string): void {
+    peers.delete(id)
+    snapshotSent.delete(id)
+    watches.get(id)?.abort()
+    watches.delete(id)
+    if (id === leaderId) leaderId = ''
+  }
+
+  function notePresence(id: string, p: TabPresence): void {
+    peers.set(id, { visible: p.visible, focused: p.focused, order: ++order })
+    watch(id)
+  }
+
+  function chooseNotifier(): string {
+    const own = ownPresence()
+    if (own.visible && own.focused) return tabId
+    let chosen = tabId
+    let chosenOrder = -1
+    for (const [id, peer] of peers) {
+      if (peer.visible && peer.focused && peer.order > chosenOrder) {
+        chosen = id
+        chosenOrder = peer.order
+      }
+    }
+    return chosen
+  }
+
+  function noteId(id: string): void {
+    if (id !== '') lastEventId = id
+  }
+
+  function receive(message: SseMessage, notifyHere: boolean): void {
+    // A leader that died may still have messages in flight that the next leader replays.
+    if (message.id !== '' && ids.seen(message.id)) return
+    noteId(message.id)
+    const copy: SseMessage = { type: message.type, data: message.data, id: message.id }
+    call(() => options.onMessage(copy, notifyHere))
+  }
+
+  function applyState(state: RelayedConnectionState): void {
+    lastState = state
+    noteId(state.lastEventId)
+    call(() => options.onState(state))
+  }
+
+  function onChannelMessage(event: MessageEvent): void {
+    if (stopped) return
+    const wire = readWire(event.data)
+    if (!wire || wire.from === tabId) return
+    switch (wire.kind) {
+      case 'hello':
+        notePresence(wire.from, wire.presence)
+        if (role === 'leader' && !snapshotSent.has(wire.from)) {
+          let snapshot: unknown
+          try {
+            snapshot = options.getSnapshot()
+          } catch (error) {
+            report(error)
+            return
+          }
+          if (post({ kind: 'snapshot', to: wire.from, snapshot, state: lastState })) snapshotSent.add(wire.from)
+        }
+        break
+      case 'presence':
+        notePresence(wire.from, wire.presence)
+        break
+      case 'bye':
+        forget(wire.from)
+        break
+      case 'lead':
+        if (role === 'leader') return
+        leaderId = wire.from
+        // The new leader has no presence of ours yet; a tab whose hello went unanswered asks again.
+        if (hasSnapshot) post({ kind: 'presence', presence: ownPresence() })
+        else post({ kind: 'hello', presence: ownPresence() })
+        break
+      case 'message':
+        receive(wire.message, wire.notify === tabId)
+        break
+      case 'state':
+        // Our own state wins; a dead leader's late state must not overwrite the new leader's.
+        if (role !== 'follower' || (leaderId !== '' && wire.from !== leaderId)) return
+        leaderId = wire.from
+        applyState(wire.state)
+        break
+      case 'snapshot':
+        if (wire.to !== tabId || role !== 'follower') return
+        leaderId = wire.from
+        hasSnapshot = true
+        call(() => options.onSnapshot(wire.snapshot))
+        if (wire.state) applyState(wire.state)
+        break
+      case 'logout':
+        call(() => options.onLogout())
+        break
+    }
+  }
+
+  function closeChannel(): void {
+    if (!channel) return
+    channel.removeEventListener('message', onChannelMessage)
+    channel.close()
+    channel = null
+  }
+
+  function listenToPage(): () => void {
+    const onChange = (): void => {
+      post({ kind: 'presence', presence: ownPresence() })
+    }
+    const onPageHide = (): void => {
+      post({ kind: 'bye' })
+    }
+    const onPageShow = (event: Event): void => {
+      if ((event as PageTransitionEvent).persisted) post({ kind: 'hello', presence: ownPresence() })
+    }
+    const doc = typeof document !== 'undefined' ? document : null
+    const win = typeof window !== 'undefined' && typeof window.addEventListener === 'function' ? window : null
+    doc?.addEventListener('visibilitychange', onChange)
+    win?.addEventListener('focus', onChange)
+    win?.addEventListener('blur', onChange)
+    win?.addEventListener('pagehide', onPageHide)
+    win?.addEventListener('pageshow', onPageShow)
+    return () => {
+      doc?.removeEventListener('visibilitychange', onChange)
+      win?.removeEventListener('focus', onChange)
+      win?.removeEventListener('blur', onChange)
+      win?.removeEventListener('pagehide', onPageHide)
+      win?.removeEventListener('pageshow', onPageShow)
+    }
+  }
+
+  function tabLockName(id: string): string {
+    return `${name}:tab:${id}`
+  }
+
+  function start(): void {
+    if (started || stopped) return
+    started = true
+    if (!locks || typeof locks.request !== 'function' || !Channel) {
+      role = 'solo'
+      call(() => options.onLead(lastEventId))
+      return
+    }
+    try {
+      channel = new Channel(name)
+    } catch (error) {
+      goSolo(error)
+      return
+    }
+    channel.addEventListener('message', onChannelMessage)
+    removeListeners = listenToPage()
+    // This tab's own lock, held until it stops or dies: the leader waits on it to learn that a tab is
+    // gone even without a goodbye. Nothing is posted before it is held, so no tab is watched early.
+    const own = locks.request(tabLockName(tabId), { signal: aborter.signal }, () => {
+      if (stopped) return undefined
+      joined = true
+      post({ kind: 'hello', presence: ownPresence() })
+      elect()
+      return untilStop
+    })
+    settle(own, goSolo)
+  }
+
+  function stop(): void {
+    if (stopped) return
+    if (joined) post({ kind: 'bye' })
+    stopped = true
+    removeListeners()
+    closeChannel()
+    aborter.abort()
+    for (const controller of watches.values()) controller.abort()
+    watches.clear()
+    releaseHeld()
+    role = 'follower'
+  }
+
+  function relay(message: SseMessage): boolean {
+    if (message.id !== '') ids.seen(message.id)
+    noteId(message.id)
+    if (role !== 'leader' || stopped) return true
+    const notify = chooseNotifier()
+    const sent = post({
+      kind: 'message',
+      message: { type: message.type, data: message.data, id: message.id },
+      notify,
+    })
+    // Unsent: no other tab will pop it, so this one does.
+    return !sent || notify === tabId
+  }
+
+  function relayState(state: RelayedConnectionState): void {
+    if (stopped || role === 'follower') return
+    lastState = state
+    noteId(state.lastEventId)
+    if (role === 'leader') post({ kind: 'state', state })
+  }
+
+  function broadcastLogout(): void {
+    if (!stopped) post({ kind: 'logout' })
+  }
+
+  return {
+    get role() {
+      return role
+    },
+    tabId,
+    get lastEventId() {
+      return lastEventId
+    },
+    start,
+    stop,
+    relay,
+    relayState,
+    broadcastLogout,
+  }
+}
+
+/**
+ * Share key for a user: a hash of the url, plus a hash of the token's subject (the JWT `sub` claim
+ * when the token is a JWT with one, else the whole token). No token (cookie sessions): the url alone.
+ * Only hashes go into lock and channel names, which every script of the origin can list.
+ */
+export function shareKey(url: string, token: string | null | undefined): string {
+  const urlPart = hash(`url\u0000${url}`)
+  if (!token) return urlPart
+  const subject = jwtSubject(token)
+  return subject !== null ? `${urlPart}.s${hash(`sub\u0000${subject}`)}` : `${urlPart}.t${hash(`token\u0000${token}`)}`
+}
+
+/**
+ * Bounded memory of recently seen message ids: `seen(id)` records the id and returns whether it was
+ * already there. The empty id (server sends no ids) is never a duplicate and is not recorded.
+ */
+export function createIdWindow(limit = 1000): { seen(id: string): boolean } {
+  if (!Number.isInteger(limit) || limit < 1) {
+    throw new TypeError(`createIdWindow: limit must be a positive integer, got ${String(limit)}`)
+  }
+  // A Set iterates in insertion order: the first value is the oldest.
+  const recent = new Set<string>()
+  return {
+    seen(id: string): boolean {
+      if (id === '') return false
+      if (recent.has(id)) return true
+      recent.add(id)
+      if (recent.size > limit) recent.delete(recent.values().next().value as string)
+      return false
+    },
+  }
+}
+
+function readWire(data: unknown): Wire | null {
+  if (!isRecord(data) || data.v !== PROTOCOL_VERSION) return null
+  const { kind, from } = data
+  if (typeof kind !== 'string' || typeof from !== 'string' || from === '') return null
+  switch (kind) {
+    case 'hello':
+    case 'presence':
+      return { v: PROTOCOL_VERSION, from, kind, presence: readPresence(data.presence) }
+    case 'bye':
+    case 'lead':
+    case 'logout':
+      return { v: PROTOCOL_VERSION, from, kind }
+    case 'message': {
+      const message = data.message
+      if (!isRecord(message) || typeof message.type !== 'string' || typeof message.id !== 'string') return null
+      const notify = typeof data.notify === 'string' ? data.notify : ''
+      return { v: PROTOCOL_VERSION, from, kind, notify, message: { type: message.type, data: message.data, id: message.id } }
+    }
+    case 'state':
+      return isState(data.state) ? { v: PROTOCOL_VERSION, from, kind, state: data.state } : null
+    case 'snapshot':
+      if (typeof data.to !== 'string') return null
+      return {
+        v: PROTOCOL_VERSION,
+        from,
+        kind,
+        to: data.to,
+        snapshot: data.snapshot,
+        state: isState(data.state) ? data.state : null,
+      }
+    default:
+      return null
+  }
+}
+
+function isState(value: unknown): value is RelayedConnectionState {
+  return isRecord(value) && typeof value.status === 'string' && typeof value.lastEventId === 'string'
+}
+
+function readPresence(value: unknown): TabPresence {
+  return isRecord(value)
+    ? { visible: value.visible === true, focused: value.focused === true }
+    : { visible: false, focused: false }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+function isAbortError(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { name?: unknown }).name === 'AbortError'
+}
+
+function documentPresence(): TabPresence {
+  if (typeof document === 'undefined') return { visible: false, focused: false }
+  return {
+    visible: document.visibilityState === 'visible',
+    focused: typeof document.hasFocus === 'function' && document.hasFocus(),
+  }
+}
+
+function randomId(): string {
+  const cryptoApi = globalThis.crypto
+  // randomUUID needs a secure context; plain-http intranet admin apps are common.
+  if (typeof cryptoApi?.randomUUID === 'function') {
+    try {
+      return cryptoApi.randomUUID()
+    } catch {
+      // fall through
+    }
+  }
+  if (typeof cryptoApi?.getRandomValues === 'function') {
+    return Array.from(cryptoApi.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('')
+  }
+  return `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}-${Math.random().toString(36).slice(2)}`
+}
+
+function jwtSubject(token: string): string | null {
+  const parts = token.replace(/^Bearer\s+/i, '').split('.')
+  if (parts.length !== 3 || parts[1] === '') return null
+  try {
+    const base64 = parts[1].replace(/-/g, '+').replace(/_/g, '/')
+    const binary = atob(base64.padEnd(base64.length + ((4 - (base64.length % 4)) % 4), '='))
+    const payload: unknown = JSON.parse(new TextDecoder().decode(Uint8Array.from(binary, (c) => c.charCodeAt(0))))
+    if (!isRecord(payload)) return null
+    const sub = payload.sub
+    if (typeof sub === 'string' && sub !== '') return sub
+    if (typeof sub === 'number' && Number.isFinite(sub)) return String(sub)
+    return null
+  } catch {
+    return null
+  }
+}
+
+// 64-bit string hash (two 32-bit lanes, cyrb53-style mixing): names only, not a security boundary.
+function hash(text: string): string {
+  let h1 = 0xdeadbeef
+  let h2 = 0x41c6ce57
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    h1 = Math.imul(h1 ^ c, 2654435761)
+    h2 = Math.imul(h2 ^ c, 1597334677)
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909)
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909)
+  return (h2 >>> 0).toString(16).padStart(8, '0') + (h1 >>> 0).toString(16).padStart(8, '0')
+}

@@ -241,7 +241,8 @@ export function createTabShare(options: TabShareOptions): TabShare {
 
   function elect(): void {
     const signal = aborter.signal
-    const first = locks!.request(name, { ifAvailable: true, signal }, (lock) => {
+    // No signal here: the standard rejects `signal` with `ifAvailable`, and this request never waits.
+    const first = locks!.request(name, { ifAvailable: true }, (lock) => {
       if (stopped) return undefined
       if (lock) return lead()
       call(() => options.onFollow())

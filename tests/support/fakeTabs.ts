@@ -130,6 +130,10 @@ export function createFakeBrowser(): FakeBrowser {
       if (options.mode === 'shared' || options.steal) {
         return Promise.reject(new DOMException('Not simulated', 'NotSupportedError'))
       }
+      // As the standard says: a signal cannot go with ifAvailable (nor steal).
+      if (options.signal && options.ifAvailable) {
+        return Promise.reject(new DOMException('signal with ifAvailable', 'NotSupportedError'))
+      }
       return new Promise<Awaited<T>>((resolve, reject) => {
         if (crashedTabs.has(tab)) return
         const signal = options.signal

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import {
   createIdWindow,
   createTabShare,
@@ -401,8 +401,8 @@ describe('notification choice', () => {
   })
 
   it('lets the focused visible follower notify, and only it', async () => {
-    const all = openTab()
-    all.share.start()
+    const a = openTab()
+    a.share.start()
     await browser.settle()
     const b = openTab()
     b.presence = { visible: true, focused: true } // reported in its hello
@@ -410,7 +410,7 @@ describe('notification choice', () => {
     const c = openTab()
     c.share.start()
     await browser.settle()
-    const result = await relayAndCollect(all, msg('1'), [all, b, c])
+    const result = await relayAndCollect(a, msg('1'), [a, b, c])
     expect(notifiers(result)).toEqual([b])
   })
 
@@ -611,25 +611,61 @@ describe('fallback', () => {
     expect(b.events).toEqual([{ on: 'lead', lastEventId: '' }])
   })
 
-  it('runs solo when the platform has no Web Locks (defaults)', () => {
-    const events: string[] = []
-    const share = createTabShare({
-      key: 'k',
-      getSnapshot: () => null,
-      onLead: (id) => events.push(`lead:${id}`),
-      onFollow: () => events.push('follow'),
-      onMessage: () => {},
-      onState: () => {},
-      onSnapshot: () => {},
-      onLogout: () => {},
+  describe('platform defaults', () => {
+    afterEach(() => {
+      vi.unstubAllGlobals()
     })
-    share.start()
-    const hasLocks = globalThis.navigator?.locks != null && typeof BroadcastChannel === 'function'
-    if (!hasLocks) {
+
+    function bare(events: string[]): TabShare {
+      return createTabShare({
+        key: 'k',
+        getSnapshot: () => null,
+        onLead: (id) => events.push(`lead:${id}`),
+        onFollow: () => events.push('follow'),
+        onMessage: () => {},
+        onState: () => {},
+        onSnapshot: () => {},
+        onLogout: () => {},
+      })
+    }
+
+    it('runs solo when the page has no BroadcastChannel', () => {
+      vi.stubGlobal('BroadcastChannel', undefined)
+      const events: string[] = []
+      const share = bare(events)
+      share.start()
       expect(share.role).toBe('solo')
       expect(events).toEqual(['lead:'])
-    }
-    share.stop()
+      share.stop()
+    })
+
+    it('runs solo when the page has no navigator.locks', () => {
+      const fake = browser.openTab()
+      vi.stubGlobal('BroadcastChannel', fake.BroadcastChannel)
+      vi.stubGlobal('navigator', {})
+      const events: string[] = []
+      const share = bare(events)
+      share.start()
+      expect(share.role).toBe('solo')
+      share.stop()
+    })
+
+    it('uses navigator.locks and BroadcastChannel of the page', async () => {
+      const fake = browser.openTab()
+      vi.stubGlobal('BroadcastChannel', fake.BroadcastChannel)
+      vi.stubGlobal('navigator', { locks: fake.locks })
+      const events: string[] = []
+      const first = bare(events)
+      const second = bare(events)
+      first.start()
+      await browser.settle()
+      second.start()
+      await browser.settle()
+      expect([first.role, second.role]).toEqual(['leader', 'follower'])
+      expect(events).toEqual(['lead:', 'follow'])
+      first.stop()
+      second.stop()
+    })
   })
 
   it('falls back to solo when lock requests fail (e.g. an opaque origin)', async () => {

@@ -4,7 +4,8 @@ import type { SseErrorInfo } from './errors'
 
 // One SSE connection for all tabs of a user: the tabs elect a leader with the Web Locks API and the
 // leader relays every decoded message over BroadcastChannel.
-// Web Locks: https://w3c.github.io/web-locks/  BroadcastChannel: https://html.spec.whatwg.org/#broadcasting-to-other-browsing-contexts
+// Web Locks: https://w3c.github.io/web-locks/
+// BroadcastChannel: https://html.spec.whatwg.org/multipage/web-messaging.html#broadcasting-to-other-browsing-contexts
 
 const NAME_PREFIX = 'vue-sse-hub:'
 const PROTOCOL_VERSION = 1
@@ -330,7 +331,9 @@ export function createTabShare(options: TabShareOptions): TabShare {
             report(error)
             return
           }
-          if (post({ kind: 'snapshot', to: wire.from, snapshot, state: lastState })) snapshotSent.add(wire.from)
+          if (post({ kind: 'snapshot', to: wire.from, snapshot, state: lastState })) {
+            snapshotSent.add(wire.from)
+          }
         }
         break
       case 'presence':
@@ -496,7 +499,9 @@ export function shareKey(url: string, token: string | null | undefined): string 
   const urlPart = hash(`url\u0000${url}`)
   if (!token) return urlPart
   const subject = jwtSubject(token)
-  return subject !== null ? `${urlPart}.s${hash(`sub\u0000${subject}`)}` : `${urlPart}.t${hash(`token\u0000${token}`)}`
+  return subject !== null
+    ? `${urlPart}.s${hash(`sub\u0000${subject}`)}`
+    : `${urlPart}.t${hash(`token\u0000${token}`)}`
 }
 
 /**
@@ -534,9 +539,12 @@ function readWire(data: unknown): Wire | null {
       return { v: PROTOCOL_VERSION, from, kind }
     case 'message': {
       const message = data.message
-      if (!isRecord(message) || typeof message.type !== 'string' || typeof message.id !== 'string') return null
+      if (!isRecord(message) || typeof message.type !== 'string' || typeof message.id !== 'string') {
+        return null
+      }
       const notify = typeof data.notify === 'string' ? data.notify : ''
-      return { v: PROTOCOL_VERSION, from, kind, notify, message: { type: message.type, data: message.data, id: message.id } }
+      const copy: SseMessage = { type: message.type, data: message.data, id: message.id }
+      return { v: PROTOCOL_VERSION, from, kind, notify, message: copy }
     }
     case 'state':
       return isState(data.state) ? { v: PROTOCOL_VERSION, from, kind, state: data.state } : null
@@ -592,9 +600,11 @@ function randomId(): string {
     }
   }
   if (typeof cryptoApi?.getRandomValues === 'function') {
-    return Array.from(cryptoApi.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('')
+    const bytes = cryptoApi.getRandomValues(new Uint8Array(16))
+    return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')
   }
-  return `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}-${Math.random().toString(36).slice(2)}`
+  const part = (): string => Math.random().toString(36).slice(2)
+  return `${Date.now().toString(36)}-${part()}-${part()}`
 }
 
 function jwtSubject(token: string): string | null {
@@ -603,7 +613,8 @@ function jwtSubject(token: string): string | null {
   try {
     const base64 = parts[1].replace(/-/g, '+').replace(/_/g, '/')
     const binary = atob(base64.padEnd(base64.length + ((4 - (base64.length % 4)) % 4), '='))
-    const payload: unknown = JSON.parse(new TextDecoder().decode(Uint8Array.from(binary, (c) => c.charCodeAt(0))))
+    const bytes = Uint8Array.from(binary, (c) => c.charCodeAt(0))
+    const payload: unknown = JSON.parse(new TextDecoder().decode(bytes))
     if (!isRecord(payload)) return null
     const sub = payload.sub
     if (typeof sub === 'string' && sub !== '') return sub

@@ -1,20 +1,323 @@
+import type { Pinia } from 'pinia'
+import { effectScope, toValue, watch } from 'vue'
+import type { AppContext } from 'vue'
+import { createBus } from './core/bus'
 import type { SseBus } from './core/bus'
-import type { SseStatus } from './core/connection'
+import { createConnection } from './core/connection'
+import type { ConnectionState, SseConnection, SseStatus } from './core/connection'
+import { SseError } from './core/errors'
+import { createIdWindow, createTabShare, shareKey, toRelayedState } from './core/tabShare'
+import type { RelayedConnectionState, TabShare } from './core/tabShare'
+import { createNotifier } from './notify/notifier'
+import type { Notifier } from './notify/notifier'
+import { defaultCalcOptions, defaultStoreOptions, read } from './options'
 import type { SseHubOptions } from './options'
+import { decodeMessage, isBuiltInType } from './protocol'
+import type { DecodedMessage, RawSseMessage, SseMessage } from './protocol'
+import { useSseStore } from './store/useSseStore'
+import type { SseStore } from './store/useSseStore'
 
 /** Which part a tab plays in the shared connection. */
 export type SseRole = 'solo' | 'leader' | 'follower'
 
 /** The hub: one connection, its bus, its login watch. Created by `createSseHub` or `ssePlugin`. */
 export interface SseHub extends Pick<SseBus, 'on' | 'once' | 'off' | 'clear' | 'listenerCount'> {
-  /** Current status (also in the store). */
+  /** Current status of the stream this tab sees (its own, or the leader's when following). */
   readonly status: SseStatus
-  /** Opens the connection (if not open). */
+  /** Which part this tab plays: its own connection (`solo`), shared (`leader`) or relayed (`follower`). */
+  readonly role: SseRole
+  /** The Pinia store the hub feeds, once Pinia is available. */
+  readonly store: SseStore | undefined
+  /** Opens the stream (joins the shared one when `share` is on); a no-op when already open. */
   connect(): void
-  /** Closes the connection and resets the store. */
+  /** Closes the stream, resets the store and closes popups: what logout does. */
   disconnect(): void
-  /** Stops everything: watchers, timers, connection, listeners. */
+  /** Stops everything: watchers, timers, connection, listeners. The hub cannot be used afterwards. */
   dispose(): void
   /** The options the hub was created with. */
   readonly options: Readonly<SseHubOptions>
+}
+
+/** Where the hub lives: the Pinia instance and the Vue app, when there is one. */
+export interface SseHubContext {
+  /** Pinia instance to feed, or a getter resolving it late. @default the active Pinia, if any */
+  pinia?: Pinia | (() => Pinia | undefined)
+  /** App context for Element Plus popups. @default null */
+  appContext?: AppContext | null
+  /** Watch `token` / `loggedIn` and connect on login; off during server-side rendering. @default true */
+  autoConnect?: boolean
+}
+
+const PREFIX = '[vue-sse-hub]'
+
+/**
+ * Creates the hub without a Vue app (Node, tests, non-component code). `ssePlugin` calls it too.
+ * The login watch starts at once: a truthy `token` / `loggedIn` opens the stream.
+ */
+export function createSseHub(options: SseHubOptions, context: SseHubContext = {}): SseHub {
+  if (!options || !options.url) {
+    throw new SseError('config', `${PREFIX} The "url" option is required, e.g. app.use(ssePlugin, { url: '/api/sse', token })`)
+  }
+  const decode = options.decode ?? decodeMessage
+  const storeBounds = { ...defaultStoreOptions, ...options.store }
+  const successStatuses = options.calc?.successStatuses ?? defaultCalcOptions.successStatuses
+  const debug = options.debug === true
+  const scope = effectScope(true)
+  const ids = createIdWindow()
+
+  let store: SseStore | undefined
+  let storeResolved = false
+  let notifier: Notifier | undefined
+  let share: TabShare | undefined
+  let role: SseRole = 'solo'
+  let token: string | null | undefined
+  let active = false
+  let disposed = false
+  let lastDeliveredId = ''
+  let seenReconnects = 0
+  let shareKeyInUse = ''
+
+  const bus = createBus({
+    onError(error) {
+      getStore()?.countHandlerError()
+      report(error)
+    },
+  })
+
+  const connection: SseConnection = createConnection(
+    // A hidden leader would cut every tab off: with sharing on, only solo tabs pause.
+    { ...options, token: () => token, pauseWhenHidden: options.pauseWhenHidden === true && options.share === false },
+    {
+      onMessage: receive,
+      onStateChange: connectionChanged,
+      onError: report,
+    },
+  )
+
+  function getStore(): SseStore | undefined {
+    if (storeResolved) return store
+    const pinia = typeof context.pinia === 'function' ? context.pinia() : context.pinia
+    try {
+      store = useSseStore(pinia)
+    } catch {
+      return undefined
+    }
+    storeResolved = true
+    store.configure({ ...storeBounds, successStatuses })
+    // Pinia may arrive after the stream started (plugin installed first): catch up.
+    store.setConnection({ ...toRelayedState(connection.state), role })
+    return store
+  }
+
+  function getNotifier(): Notifier | undefined {
+    if (notifier || options.notify === false || typeof document === 'undefined') return notifier
+    notifier = createNotifier(options.notify, options.calc, context.appContext ?? null, undefined, report)
+    return notifier
+  }
+
+  function report(error: SseError): void {
+    if (debug) console.debug(PREFIX, error.kind, error.message)
+    try {
+      options.onError?.(error)
+    } catch {
+      // The app's error callback must not break the stream.
+    }
+  }
+
+  function receive(raw: RawSseMessage): void {
+    let decoded: DecodedMessage | SseError | null
+    try {
+      decoded = decode(raw)
+    } catch (cause) {
+      decoded = new SseError('decode', `The decoder threw: ${cause instanceof Error ? cause.message : String(cause)}`, { cause })
+    }
+    if (decoded === null) return
+    if (decoded instanceof SseError) {
+      getStore()?.countMalformed()
+      report(decoded)
+      return
+    }
+    const message = { type: decoded.type, data: decoded.data, id: raw.lastEventId } as SseMessage
+    if (isDuplicate(message.id)) return
+    deliver(message, share ? share.relay(message) : true)
+  }
+
+  // A server replays from Last-Event-ID and a failover hands over relayed ids: what was seen once is
+  // not delivered again. A message without its own id repeats the previous id, so only changes count.
+  function isDuplicate(id: string): boolean {
+    if (id === '' || id === lastDeliveredId) return false
+    if (ids.seen(id)) return true
+    lastDeliveredId = id
+    return false
+  }
+
+  function deliver(message: SseMessage, notifyHere: boolean): void {
+    if (debug) console.debug(PREFIX, 'message', message.type, message.data)
+    getStore()?.apply(message, isBuiltInType(message.type))
+    bus.emit(message)
+    if (notifyHere) getNotifier()?.notify(message)
+  }
+
+  function connectionChanged(state: Readonly<ConnectionState>): void {
+    if (debug) console.debug(PREFIX, 'status', state.status, state.error?.message ?? '')
+    const relayed = toRelayedState(state)
+    showState(relayed)
+    share?.relayState(relayed)
+  }
+
+  function showState(state: RelayedConnectionState): void {
+    const target = getStore()
+    if (!target) return
+    target.setConnection({ ...state, role })
+    // The store counts reconnects per login; the connection counts them since it was created.
+    while (seenReconnects < state.reconnects) {
+      seenReconnects++
+      target.countReconnect()
+    }
+  }
+
+  function absoluteUrl(): string {
+    const url = read(options.url)
+    return typeof location === 'undefined' ? url : new URL(url, location.href).href
+  }
+
+  function startShare(): void {
+    const key = shareKey(absoluteUrl(), token ?? null)
+    shareKeyInUse = key
+    const current: TabShare = createTabShare({
+      key,
+      getSnapshot: () => {
+        const snapshot = getStore()?.snapshot()
+        // Structured clone refuses proxies: hand over plain data.
+        return snapshot === undefined ? undefined : JSON.parse(JSON.stringify(snapshot))
+      },
+      onLead(lastEventId) {
+        role = current.role === 'solo' ? 'solo' : 'leader'
+        if (lastEventId && lastEventId !== connection.state.lastEventId) connection.setLastEventId(lastEventId)
+        getStore()?.setConnection({ role })
+        connection.open()
+      },
+      onFollow() {
+        role = 'follower'
+        connection.close()
+        getStore()?.setConnection({ role })
+      },
+      onMessage(message, notifyHere) {
+        if (!isDuplicate(message.id)) deliver(message, notifyHere)
+      },
+      onState(state) {
+        seenReconnects = Math.min(seenReconnects, state.reconnects)
+        showState(state)
+      },
+      onSnapshot(snapshot) {
+        getStore()?.hydrate(snapshot as Parameters<SseStore['hydrate']>[0])
+      },
+      onLogout() {
+        stop(false)
+      },
+      onError(cause) {
+        report(cause instanceof SseError ? cause : new SseError('handler', `Tab sharing failed: ${String(cause)}`, { cause }))
+      },
+    })
+    share = current
+    current.start()
+  }
+
+  function connect(): void {
+    if (disposed || active) return
+    active = true
+    if (options.share === false) {
+      role = 'solo'
+      getStore()?.setConnection({ role })
+      connection.open()
+    } else {
+      startShare()
+    }
+  }
+
+  /** Leaves the stream (and the tab group) without touching the data. */
+  function leave(broadcastLogout: boolean): void {
+    if (broadcastLogout) share?.broadcastLogout()
+    share?.stop()
+    share = undefined
+    connection.close()
+  }
+
+  /** Logout: leaves the stream and forgets the user's data; `broadcast` logs the other tabs out too. */
+  function stop(broadcast: boolean): void {
+    if (!active) return
+    active = false
+    leave(broadcast)
+    connection.setLastEventId('')
+    lastDeliveredId = ''
+    seenReconnects = connection.state.reconnects
+    notifier?.closeAll()
+    getStore()?.reset()
+  }
+
+  /** The token changed while logged in: reconnect with it, keeping the data (it may be a refresh). */
+  function tokenChanged(): void {
+    if (!active) return connect()
+    if (share && shareKey(absoluteUrl(), token ?? null) !== shareKeyInUse) {
+      // Another user, or an opaque token that cannot tell: join the group of the new key.
+      leave(false)
+      active = false
+      connect()
+      return
+    }
+    if (role !== 'follower') connection.restart()
+  }
+
+  function watchLogin(): void {
+    scope.run(() => {
+      if (options.token !== undefined) {
+        watch(
+          () => toValue(options.token),
+          (next, previous) => {
+            token = next
+            if (!next) stop(true)
+            else if (previous) tokenChanged()
+            else connect()
+          },
+          { immediate: true },
+        )
+      } else if (options.loggedIn !== undefined) {
+        watch(
+          () => Boolean(toValue(options.loggedIn)),
+          (loggedIn) => (loggedIn ? connect() : stop(true)),
+          { immediate: true },
+        )
+      }
+    })
+  }
+
+  if (context.autoConnect !== false) watchLogin()
+
+  return {
+    on: bus.on,
+    once: bus.once,
+    off: bus.off,
+    clear: bus.clear,
+    listenerCount: bus.listenerCount,
+    get status() {
+      return getStore()?.connection.status ?? connection.state.status
+    },
+    get role() {
+      return role
+    },
+    get store() {
+      return getStore()
+    },
+    connect,
+    disconnect: () => stop(true),
+    dispose() {
+      if (disposed) return
+      stop(false)
+      disposed = true
+      scope.stop()
+      bus.clear()
+      notifier?.dispose()
+    },
+    options,
+  }
 }

@@ -1,12 +1,44 @@
+// plugin and hub
+export { ssePlugin } from './plugin'
+export { createSseHub } from './hub'
+export { sseHubKey } from './keys'
+// composables and store
+export { useSse } from './composables/useSse'
+export { useSseListener } from './composables/useSseListener'
+export { useCalc } from './composables/useCalc'
+export { useAlarms } from './composables/useAlarms'
+export { useSseHub, setActiveHub, getActiveHub } from './composables/useSseHub'
+export { useSseStore } from './store/useSseStore'
 // protocol
 export { EventType, decodeMessage, calcMessageTypes, isBuiltInType } from './protocol'
-// core
+// core (framework-free)
+export { createConnection } from './core/connection'
 export { createSseParser } from './core/parser'
 export { createBus } from './core/bus'
+export { backoffDelay } from './core/backoff'
 export { SseError, isSseError } from './core/errors'
+// notifications
+export { createNotifier } from './notify/notifier'
+export { defaultRenderers, notifyBody } from './notify/renderers'
+export { notifyMessages } from './notify/locale'
 // options
 export { defaultReconnect, defaultStoreOptions, defaultCalcOptions } from './options'
 
+export type { SseHub, SseHubContext, SseRole } from './hub'
+export type { UseSseReturn } from './composables/useSse'
+export type { UseCalcReturn } from './composables/useCalc'
+export type { UseAlarmsReturn } from './composables/useAlarms'
+export type { SseStore, SseStoreConfig } from './store/useSseStore'
+export type {
+  AlarmKind,
+  AlarmRecord,
+  CalcRecord,
+  CalcStatus,
+  ConnectionSnapshot,
+  ScadaState,
+  SseSnapshot,
+  SseStats,
+} from './store/reducers'
 export type {
   CalcKind,
   CalcPhase,
@@ -23,9 +55,20 @@ export type {
   DecodedMessage,
   SseDecoder,
 } from './protocol'
+export type {
+  SseStatus,
+  ConnectionState,
+  ConnectionCallbacks,
+  ConnectionEnvironment,
+  SseConnection,
+  CreateConnectionOptions,
+} from './core/connection'
 export type { SseParser, SseParserOptions } from './core/parser'
 export type { SseBus, SseBusOptions, SseHandler, SseListenType } from './core/bus'
 export type { SseErrorKind, SseErrorInfo } from './core/errors'
+export type { Notifier, NotifyFunction } from './notify/notifier'
+export type { NotifyRow } from './notify/renderers'
+export type { NotifyLocale, NotifyMessages } from './notify/locale'
 export type {
   Getter,
   ReconnectOptions,
@@ -37,3 +80,5 @@ export type {
   NotifyRenderer,
   NotifyContext,
 } from './options'
+
+import './globalExtensions'

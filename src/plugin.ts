@@ -1,0 +1,46 @@
+import type { App, Plugin } from 'vue'
+import { markRaw } from 'vue'
+import type { Pinia } from 'pinia'
+import { setActiveHub } from './composables/useSseHub'
+import { SseError } from './core/errors'
+import { createSseHub } from './hub'
+import { sseHubKey } from './keys'
+import type { SseHubOptions } from './options'
+
+const PINIA_MISSING =
+  '[vue-sse-hub] Pinia is not installed, so the store, useCalc() and useAlarms() cannot work. ' +
+  'Fix: app.use(createPinia()) before app.mount() (before or after app.use(ssePlugin)).'
+
+/**
+ * The Vue plugin: `app.use(ssePlugin, { url, token })`. Provides the hub (inject with `useSse()` or
+ * `this.$sse`), opens the stream on login, closes it and resets the store on logout, and disposes
+ * everything when the app unmounts. Pinia may be installed before or after it.
+ */
+export const ssePlugin: Plugin<[SseHubOptions]> = markRaw({
+  install(app: App, options: SseHubOptions): void {
+    const isBrowser = typeof window !== 'undefined'
+    const piniaOf = (): Pinia | undefined => app.config.globalProperties.$pinia as Pinia | undefined
+    const hub = createSseHub(options, {
+      pinia: piniaOf,
+      appContext: app._context,
+      autoConnect: isBrowser,
+    })
+
+    app.provide(sseHubKey, hub)
+    app.config.globalProperties.$sse = hub
+    setActiveHub(hub)
+
+    // Plugins are usually installed in one synchronous chain: check Pinia once the chain is done.
+    void Promise.resolve().then(() => {
+      if (piniaOf()) return
+      const error = new SseError('config', PINIA_MISSING)
+      console.error(error.message)
+      options.onError?.(error)
+    })
+
+    app.onUnmount(() => {
+      hub.dispose()
+      setActiveHub(undefined)
+    })
+  },
+})

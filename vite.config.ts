@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url'
 import vue from '@vitejs/plugin-vue'
 import { defineConfig } from 'vitest/config'
 import pkg from './package.json' with { type: 'json' }
-import { mockBackendPlugin } from './playground/server/vitePlugin'
+import { mockBackendPlugin } from './playground/server/vitePlugin.ts'
 
 const peers = Object.keys(pkg.peerDependencies)
 const isPeer = (id: string): boolean => peers.some((p) => id === p || id.startsWith(`${p}/`))
@@ -13,6 +13,20 @@ export default defineConfig(({ command, mode }) => ({
   define: {
     // Library consumers' bundlers decide; the playground and tests run in development.
     __DEV__: command === 'build' ? "(process.env.NODE_ENV !== 'production')" : 'true',
+  },
+  optimizeDeps: {
+    // Pre-bundled when the dev server starts, so the first page load never finds a new dependency
+    // and reloads itself (every dependency the playground imports).
+    include: [
+      'vue',
+      'pinia',
+      'element-plus',
+      'element-plus/es/locale/lang/en',
+      'element-plus/es/locale/lang/zh-cn',
+      '@element-plus/icons-vue',
+      '@vueuse/core',
+      'eventsource-parser',
+    ],
   },
   build: {
     target: 'es2022',
@@ -34,7 +48,7 @@ export default defineConfig(({ command, mode }) => ({
           name: 'unit',
           include: ['tests/unit/**/*.test.ts'],
           environment: 'happy-dom',
-          typecheck: { enabled: true, include: ['tests/unit/**/*.test-d.ts'], tsconfig: './tsconfig.json' },
+          typecheck: { enabled: true, checker: 'vue-tsc', include: ['tests/unit/**/*.test-d.ts'], tsconfig: './tsconfig.json' },
         },
       },
       {

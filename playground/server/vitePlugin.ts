@@ -2,11 +2,19 @@ import type { Plugin } from 'vite'
 import { createMockBackend } from './backend'
 import type { MockBackend, MockBackendOptions } from './backend'
 
-/** The Vite plugin, with the backend it serves (tests read the server's view through it). */
-export interface MockBackendPlugin extends Plugin {
+/** What the plugin shares with other plugins and with tests (Vite's `api` convention). */
+export interface MockBackendPluginApi {
   /** The backend mounted on the dev server; undefined until the server is configured. */
   readonly backend: MockBackend | undefined
 }
+
+/** The Vite plugin, with the backend it serves (tests read the server's view through it). */
+export interface MockBackendPlugin extends Plugin {
+  api: MockBackendPluginApi
+}
+
+/** Name of the plugin, to find it in a resolved config. */
+export const mockBackendPluginName = 'vue-sse-hub:mock-backend'
 
 /**
  * Mounts the mock SSE backend on Vite's dev server, so `npm run dev` starts the playground and its
@@ -15,10 +23,12 @@ export interface MockBackendPlugin extends Plugin {
 export function mockBackendPlugin(options: MockBackendOptions = {}): MockBackendPlugin {
   let backend: MockBackend | undefined
   return {
-    name: 'vue-sse-hub:mock-backend',
+    name: mockBackendPluginName,
     apply: 'serve',
-    get backend() {
-      return backend
+    api: {
+      get backend() {
+        return backend
+      },
     },
     configureServer(server) {
       backend?.close()

@@ -1,0 +1,270 @@
+import type { Browser, BrowserContext, Page } from 'playwright-core'
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest'
+import { launchBrowser, startPlayground } from '../support/browser'
+import type { Playground } from '../support/browser'
+
+// The playground as a user drives it, in real Chromium, against the mock backend Vite mounts.
+// Every scenario checks the screen and what the server saw.
+
+let browser: Browser
+let playground: Playground
+let context: BrowserContext
+let page: Page
+let pageErrors: string[]
+let userSeq = 0
+
+beforeAll(async () => {
+  ;[browser, playground] = await Promise.all([launchBrowser(), startPlayground()])
+})
+
+afterAll(async () => {
+  await Promise.allSettled([browser?.close(), playground?.close()])
+})
+
+beforeEach(async () => {
+  context = await browser.newContext({ viewport: { width: 1440, height: 900 } })
+  page = await context.newPage()
+  pageErrors = []
+  page.on('pageerror', (error) => pageErrors.push(error.message))
+})
+
+afterEach(async () => {
+  await context.close()
+  // The next scenario starts from a quiet server.
+  await playground.backend.waitFor(() => playground.backend.openConnections === 0, 5000, 'streams to close')
+  playground.backend.setHeartbeat(15_000)
+  playground.backend.reset()
+  expect(pageErrors).toEqual([])
+})
+
+const status = (): ReturnType<Page['locator']> => page.locator('[data-test=connection-status]')
+const popups = (): ReturnType<Page['locator']> => page.locator('.el-notification')
+const alarmTitles = async (): Promise<string[]> => page.locator('[data-test=alarm-title]').allTextContents()
+
+/** Signs in as a fresh user and waits for the stream to open; returns the user name. */
+async function login(query = ''): Promise<string> {
+  const user = `operator-${++userSeq}`
+  await page.goto(`${playground.url}/${query}`)
+  await page.locator('input[data-test=login-username]').fill(user)
+  await page.locator('[data-test=login-submit]').click()
+  await page.locator('[data-test=connection-status][data-status=open]').waitFor()
+  return user
+}
+
+/** Records every status the connection tag shows, including short-lived ones. */
+async function recordStatuses(): Promise<void> {
+  await page.evaluate(() => {
+    const seen: string[] = []
+    const tag = document.querySelector('[data-test=connection-status]')!
+    seen.push(tag.getAttribute('data-status') ?? '')
+    new MutationObserver(() => {
+      const value = tag.getAttribute('data-status') ?? ''
+      if (seen[seen.length - 1] !== value) seen.push(value)
+    }).observe(tag, { attributes: true, attributeFilter: ['data-status'] })
+    ;(window as unknown as { __statuses: string[] }).__statuses = seen
+  })
+}
+
+async function statusesSeen(): Promise<string[]> {
+  return page.evaluate(() => (window as unknown as { __statuses: string[] }).__statuses.slice())
+}
+
+async function waitForStatus(value: string, timeout = 15_000): Promise<void> {
+  await page.locator(`[data-test=connection-status][data-status=${value}]`).waitFor({ timeout })
+}
+
+describe('playground', () => {
+  test('login opens exactly one stream and the panel shows it open', async () => {
+    const user = await login()
+    const { backend } = playground
+
+    await expect.poll(() => status().textContent()).toContain('已连接')
+    expect(backend.connectionsOf(user)).toBe(1)
+    expect(backend.openConnections).toBe(1)
+    const streams = backend.requests.filter((request) => request.user === user)
+    expect(streams).toHaveLength(1)
+    expect(streams[0].authorization).toMatch(/^Bearer \S+/)
+    expect(streams[0].status).toBe(200)
+    // Still one a moment later: no duplicate from tab sharing or the login watch.
+    await page.waitForTimeout(500)
+    expect(backend.connectionsOf(user)).toBe(1)
+    expect(await page.locator('[data-test=current-user]').textContent()).toBe(user)
+  })
+
+  test('a transient calc shows its progress rising and a popup naming it at the end', async () => {
+    await login()
+    const card = page.locator('[data-test=calc-dyn]')
+    await card.locator('[data-test=calc-start]').click()
+
+    const seen: number[] = []
+    let final = ''
+    const deadline = Date.now() + 20_000
+    while (Date.now() < deadline) {
+      const progress = Number(await card.locator('[data-test=calc-progress]').getAttribute('data-progress'))
+      if (seen[seen.length - 1] !== progress) seen.push(progress)
+      final = (await card.getAttribute('data-status')) ?? ''
+      if (final === 'succeeded' || final === 'failed') break
+      await page.waitForTimeout(50)
+    }
+    expect(['succeeded', 'failed']).toContain(final)
+    // Rose step by step, never went back.
+    expect(seen.some((value) => value > 0 && value < 100)).toBe(true)
+    expect([...seen].sort((a, b) => a - b)).toEqual(seen)
+    if (final === 'succeeded') expect(seen[seen.length - 1]).toBe(100)
+
+    const name = (await card.locator('.calc__label').textContent())?.trim() ?? ''
+    expect(name).toMatch(/#\d+/)
+    const popup = page.locator('.sse-notify--5-1')
+    await popup.waitFor()
+    expect(await popup.textContent()).toContain(name)
+    const icon = popup.locator(final === 'succeeded' ? '.el-notification--success' : '.el-notification--error')
+    expect(await icon.count()).toBe(1)
+  })
+
+  test('an alarm pops up and raises the unread badge; acknowledging clears it', async () => {
+    const user = await login()
+    const badge = page.locator('[data-test=alarm-unread]')
+    expect(await badge.getAttribute('data-unread')).toBe('0')
+
+    await page.locator('[data-test=alarm-send]').click()
+    const popup = page.locator('.sse-notify--4')
+    await popup.waitFor()
+    await expect.poll(async () => (await alarmTitles()).length).toBe(1)
+    const [title] = await alarmTitles()
+    expect(title).toMatch(/告警/)
+    expect(await popup.textContent()).toContain(title)
+    await expect.poll(() => badge.getAttribute('data-unread')).toBe('1')
+    await badge.locator('.el-badge__content').waitFor({ state: 'visible' })
+    expect(await badge.locator('.el-badge__content').textContent()).toBe('1')
+    expect(playground.backend.connectionsOf(user)).toBe(1)
+
+    await page.locator('[data-test=alarm-ack]').click()
+    await expect.poll(() => badge.getAttribute('data-unread')).toBe('0')
+    await badge.locator('.el-badge__content').waitFor({ state: 'hidden' })
+    expect(await page.locator('[data-test=alarm-ack]').count()).toBe(0)
+  })
+
+  test('drop, stall and backend restart: reconnects with the right Last-Event-ID, every alarm once', async () => {
+    const { backend } = playground
+    // The watchdog is shortened through the address; the server pings often enough for a healthy stream.
+    backend.setHeartbeat(400)
+    const user = await login('?heartbeatTimeout=2000')
+    await recordStatuses()
+    const sent: string[] = []
+    const lastIdShown = async (): Promise<string> =>
+      (await page.locator('[data-test=connection-last-event-id]').textContent())?.trim() ?? ''
+
+    const sendAlarm = async (): Promise<void> => {
+      const before = (await alarmTitles()).length
+      sent.push(...backend.simulator.alarm(user))
+      await expect.poll(async () => (await alarmTitles()).length).toBe(before + 1)
+    }
+
+    for (const fault of ['drop', 'stall', 'restart'] as const) {
+      await sendAlarm()
+      const resumeFrom = await lastIdShown()
+      expect(resumeFrom).toBe(backend.lastId)
+      const requestsBefore = backend.requests.filter((request) => request.user === user).length
+
+      await page.locator(`[data-test=fault-${fault}]`).click()
+      if (fault !== 'stall') {
+        // Sent while the stream is down: it must arrive through the replay.
+        await backend.waitFor(() => backend.connectionsOf(user) === 0, 2000, 'the stream to go down')
+        sent.push(...backend.simulator.alarm(user))
+      } else {
+        // A stalled stream stays open server-side; what is sent now is held back and replayed.
+        sent.push(...backend.simulator.alarm(user))
+      }
+      await waitForStatus('reconnecting')
+      await waitForStatus('open')
+      await expect.poll(async () => (await alarmTitles()).length).toBe(sent.length)
+
+      const retries = backend.requests.filter((request) => request.user === user).slice(requestsBefore)
+      expect(retries.length).toBeGreaterThan(0)
+      for (const retry of retries) expect(retry.lastEventId).toBe(resumeFrom)
+      expect(retries[retries.length - 1].status).toBe(200)
+      expect(backend.connectionsOf(user)).toBe(1)
+    }
+
+    const statuses = await statusesSeen()
+    expect(statuses.filter((value) => value === 'reconnecting').length).toBeGreaterThanOrEqual(3)
+    expect(statuses[statuses.length - 1]).toBe('open')
+    expect(Number(await page.locator('[data-test=connection-reconnects]').textContent())).toBeGreaterThanOrEqual(3)
+
+    // Every alarm exactly once, none invented by the half event the drop left behind.
+    const titles = await alarmTitles()
+    expect(titles).toHaveLength(sent.length)
+    expect(new Set(titles).size).toBe(titles.length)
+    expect(await page.locator('[data-test=alarm-unread]').getAttribute('data-unread')).toBe(String(sent.length))
+  })
+
+  test('the XSS sample is shown as text: no injected element, no script ran', async () => {
+    await login()
+    await page.locator('[data-test=fault-xss]').click()
+    const popup = page.locator('.sse-notify--4')
+    await popup.waitFor()
+    await expect.poll(async () => (await alarmTitles()).length).toBe(1)
+    // Give a broken image's onerror the chance to run, had it been injected.
+    await page.waitForTimeout(500)
+
+    expect((await alarmTitles())[0]).toContain('<img src=x onerror="window.__xss=1">')
+    expect(await popup.textContent()).toContain('<script>window.__xss=1</script>')
+    expect(await page.locator('[data-test=alarm-content]').first().textContent()).toContain('<b>bold?</b>')
+    const injected = await page.evaluate(() => ({
+      xss: (window as unknown as { __xss?: unknown }).__xss,
+      images: document.querySelectorAll('img[src="x"]').length,
+      bold: [...document.querySelectorAll('b')].filter((b) => b.textContent === 'bold?').length,
+      scripts: [...document.querySelectorAll('script')].filter((s) => s.textContent?.includes('__xss')).length,
+    }))
+    expect(injected).toEqual({ xss: undefined, images: 0, bold: 0, scripts: 0 })
+  })
+
+  test('an alarm storm shows at most maxVisible + 1 popups, and every alarm lands in the table', async () => {
+    const user = await login()
+    await page.evaluate(() => {
+      const state = { max: 0 }
+      new MutationObserver(() => {
+        state.max = Math.max(state.max, document.querySelectorAll('.el-notification').length)
+      }).observe(document.body, { childList: true, subtree: true })
+      ;(window as unknown as { __popups: typeof state }).__popups = state
+    })
+
+    await page.locator('[data-test=fault-storm]').click()
+    await expect.poll(() => page.locator('[data-test=alarm-unread]').getAttribute('data-unread'), { timeout: 15_000 }).toBe('200')
+    await page.locator('.sse-notify--summary').waitFor()
+    await page.waitForTimeout(300)
+
+    const maxVisible = 4
+    const most = await page.evaluate(() => (window as unknown as { __popups: { max: number } }).__popups.max)
+    expect(most).toBeGreaterThan(0)
+    expect(most).toBeLessThanOrEqual(maxVisible + 1)
+    expect(await popups().count()).toBeLessThanOrEqual(maxVisible + 1)
+    expect(await page.locator('.sse-notify--summary').textContent()).toContain(`+${200 - maxVisible}`)
+    expect(await alarmTitles()).toHaveLength(200)
+    expect(playground.backend.connectionsOf(user)).toBe(1)
+  })
+
+  test('logout closes the stream at once, clears the data and the popups', async () => {
+    const user = await login()
+    const { backend } = playground
+    await page.locator('[data-test=alarm-send]').click()
+    await page.locator('.sse-notify--4').waitFor()
+    await expect.poll(async () => (await alarmTitles()).length).toBe(1)
+    expect(backend.connectionsOf(user)).toBe(1)
+
+    await page.locator('[data-test=logout]').click()
+    await backend.waitFor(() => backend.openConnections === 0, 1000, 'the stream to close after logout')
+    await page.locator('[data-test=login-submit]').waitFor()
+    await expect.poll(() => popups().count()).toBe(0)
+    expect(await page.evaluate(() => localStorage.getItem('water-ops.auth'))).toBeNull()
+
+    // The next user of this browser sees nothing of the previous one.
+    const next = await login()
+    expect(next).not.toBe(user)
+    expect(await alarmTitles()).toEqual([])
+    expect(await page.locator('[data-test=alarm-unread]').getAttribute('data-unread')).toBe('0')
+    expect(await page.locator('[data-test=stats-received]').textContent()).toBe('0')
+    expect(backend.openConnections).toBe(1)
+    expect(backend.connectionsOf(user)).toBe(0)
+  })
+})

@@ -1,0 +1,91 @@
+import { existsSync } from 'node:fs'
+import { createServer as createNetServer } from 'node:net'
+import type { AddressInfo } from 'node:net'
+import { fileURLToPath } from 'node:url'
+import { chromium } from 'playwright-core'
+import type { Browser } from 'playwright-core'
+import { createServer } from 'vite'
+import type { ViteDevServer } from 'vite'
+import type { MockBackend } from '../../playground/server/backend'
+import { mockBackendPluginName } from '../../playground/server/vitePlugin'
+import type { MockBackendPlugin } from '../../playground/server/vitePlugin'
+
+/** Debian's Chromium; CI installs it (`.ci`), nothing is downloaded. */
+export const CHROMIUM_PATH = '/usr/bin/chromium'
+
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+]
+
+const root = fileURLToPath(new URL('../..', import.meta.url))
+
+/** Launches headless Chromium; fails (never skips) when it is not installed. */
+export async function launchBrowser(): Promise<Browser> {
+  if (!existsSync(CHROMIUM_PATH)) {
+    throw new Error(`Chromium not found at ${CHROMIUM_PATH}: apt-get install -y chromium`)
+  }
+  return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS })
+}
+
+/** The playground served by Vite, with the mock backend it mounts. */
+export interface Playground {
+  /** Origin, e.g. `http://127.0.0.1:41234`. */
+  url: string
+  /** The mock backend behind `/api`: the server's view of every stream. */
+  backend: MockBackend
+  server: ViteDevServer
+  close(): Promise<void>
+}
+
+async function freePort(): Promise<number> {
+  const probe = createNetServer()
+  await new Promise<void>((resolve, reject) => {
+    probe.once('error', reject)
+    probe.listen(0, '127.0.0.1', resolve)
+  })
+  const { port } = probe.address() as AddressInfo
+  await new Promise<void>((resolve) => probe.close(() => resolve()))
+  return port
+}
+
+/**
+ * Starts the playground exactly as `npm run dev` does (the repository's vite.config.ts), on
+ * 127.0.0.1 and a free port, without file watching: edits elsewhere in the tree must not reload
+ * the page under test.
+ */
+export async function startPlayground(): Promise<Playground> {
+  const port = await freePort()
+  const server = await createServer({
+    configFile: fileURLToPath(new URL('../../vite.config.ts', import.meta.url)),
+    root,
+    mode: 'development',
+    logLevel: 'warn',
+    clearScreen: false,
+    // Its own cache: a developer's `npm run dev` may be optimising the shared one right now.
+    cacheDir: fileURLToPath(new URL('../../node_modules/.vite-e2e', import.meta.url)),
+    server: { host: '127.0.0.1', port, strictPort: true, hmr: false, watch: null },
+  })
+  await server.listen()
+  const plugin = server.config.plugins.find((p) => p.name === mockBackendPluginName) as MockBackendPlugin | undefined
+  const backend = plugin?.api.backend
+  if (!backend) {
+    await server.close()
+    throw new Error(`The Vite config does not mount the mock backend (plugin "${mockBackendPluginName}")`)
+  }
+  return {
+    url: `http://127.0.0.1:${port}`,
+    backend,
+    server,
+    async close() {
+      backend.close()
+      await server.close()
+    },
+  }
+}

@@ -101,6 +101,12 @@ export interface SseIndex {
   running: Set<string>
   /** Ids of finished calcs, in the order they ended. */
   finished: Set<string>
+  /** Ids per kind, in the order their runs started (the last one is the latest run). */
+  runs: Partial<Record<CalcKind, Set<string>>>
+  /** Id of the most recent run per kind. */
+  latest: Partial<Record<CalcKind, string>>
+  /** Changes whenever the set of calcs, the running ones or the latest per kind change (not on progress). */
+  version: number
   /** Ids of the alarms in the list. */
   alarmIds: Set<string>
   unread: number
@@ -160,7 +166,7 @@ export function createStats(): SseStats {
 }
 
 export function createIndex(): SseIndex {
-  return { running: new Set(), finished: new Set(), alarmIds: new Set(), unread: 0, counter: 0, calcs: null, alarms: null }
+  return { running: new Set(), finished: new Set(), runs: {}, latest: {}, version: 0, alarmIds: new Set(), unread: 0, counter: 0, calcs: null, alarms: null }
 }
 
 export function createInitialState(): SseState {
@@ -218,8 +224,9 @@ function applyCalc(
 
   if (phase === 'progress' && record !== undefined && record.status !== 'running') return false
 
-  if (record === undefined || (phase === 'start' && record.status !== 'running')) {
-    // A new calc, or a new run of one that ended: it becomes the most recent.
+  if (record === undefined || (phase === 'start' && (record.status !== 'running' || record.kind !== kind))) {
+    // A new calc, or a new run of one that ended (or of another kind): it becomes the most recent.
+    const previousKind = record?.kind
     state.calcs[id] = {
       id,
       kind,
@@ -234,10 +241,16 @@ function applyCalc(
       seq: ++state.index.counter,
     }
     record = state.calcs[id]
-    state.index.finished.delete(id)
-    state.index.running.add(id)
-  } else if (phase === 'start' && record.kind !== kind) {
-    record.kind = kind
+    const index = state.index
+    index.finished.delete(id)
+    index.running.delete(id)
+    index.running.add(id)
+    if (previousKind !== undefined && previousKind !== kind) forgetRun(index, previousKind, id)
+    const runs = (index.runs[kind] ??= new Set())
+    runs.delete(id)
+    runs.add(id)
+    index.latest[kind] = id
+    index.version++
   }
 
   if (typeof data.calcName === 'string') record.name = data.calcName
@@ -254,9 +267,10 @@ function applyCalc(
     if (success) record.progress = 100
     record.endedAt = now
     // Re-adding moves it to the end: finished runs are dropped in the order they ended.
-    state.index.running.delete(id)
-    state.index.finished.delete(id)
-    state.index.finished.add(id)
+    const index = state.index
+    if (index.running.delete(id)) index.version++
+    index.finished.delete(id)
+    index.finished.add(id)
   }
 
   enforceCalcBound(state, ctx.maxCalcs)
@@ -277,15 +291,28 @@ function toProgress(value: unknown): number | null {
 }
 
 function enforceCalcBound(state: SseState, maxCalcs: number): void {
-  const { running, finished } = state.index
+  const index = state.index
+  const { running, finished } = index
   const max = bound(maxCalcs)
   while (running.size + finished.size > max) {
     // The finished run that ended longest ago; only when every kept calc runs, the oldest running one.
     const from = finished.size > 0 ? finished : running
     const id = from.values().next().value as string
     from.delete(id)
+    const kind = state.calcs[id]?.kind
     delete state.calcs[id]
+    index.version++
+    if (kind !== undefined) forgetRun(index, kind, id)
   }
+}
+
+function forgetRun(index: SseIndex, kind: CalcKind, id: string): void {
+  const runs = index.runs[kind]
+  if (runs === undefined || !runs.delete(id) || index.latest[kind] !== id) return
+  // The latest run of its kind went: the next latest is the last one left.
+  let last: string | undefined
+  for (const other of runs) last = other
+  index.latest[kind] = last
 }
 
 function addAlarm(state: SseState, message: SseMessage, ctx: ApplyContext): boolean {
@@ -404,25 +431,24 @@ export function unreadCount(state: SseState): number {
   return state.index.unread
 }
 
-/** Running calcs, oldest run first. */
+/** Running calcs, oldest run first. O(running calcs). */
 export function runningCalcs(state: SseState): CalcRecord[] {
+  ensureIndex(state)
   const running: CalcRecord[] = []
-  for (const id in state.calcs) {
+  for (const id of state.index.running) {
     const record = state.calcs[id]
-    if (record.status === 'running') running.push(record)
+    if (record !== undefined) running.push(record)
   }
-  return running.sort((a, b) => a.seq - b.seq)
+  return running
 }
 
-/** The most recent run of a kind, whatever its id. */
+/** The most recent run of a kind, whatever its id. O(1). */
 export function latestCalc(state: SseState, kind: CalcKind): CalcRecord | undefined {
-  let latest: CalcRecord | undefined
-  for (const id in state.calcs) {
-    const record = state.calcs[id]
-    if (record.kind === kind && (latest === undefined || record.seq > latest.seq)) latest = record
-  }
-  return latest
+  ensureIndex(state)
+  const id = state.index.latest[kind]
+  return id === undefined ? undefined : state.calcs[id]
 }
+
 
 /** A plain copy of the data (not the connection): serialisable, sharing nothing mutable with the state. */
 export function takeSnapshot(state: SseState): SseSnapshot {
@@ -532,6 +558,13 @@ function rebuildIndex(state: SseState): void {
   const finished = records.filter((r) => r.status !== 'running')
   finished.sort((a, b) => (a.endedAt ?? a.updatedAt) - (b.endedAt ?? b.updatedAt) || a.seq - b.seq)
   index.finished = new Set(finished.map((r) => r.id))
+  index.latest = {}
+  index.runs = {}
+  for (const record of records) {
+    ;(index.runs[record.kind] ??= new Set()).add(record.id)
+    index.latest[record.kind] = record.id
+  }
+  index.version++
   index.alarmIds = new Set(state.alarms.map((a) => a.id))
   index.unread = state.alarms.reduce((n, a) => (a.read ? n : n + 1), 0)
   index.counter = Math.max(index.counter, records.length ? records[records.length - 1].seq : 0)

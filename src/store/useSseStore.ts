@@ -68,6 +68,12 @@ export const useSseStore = defineStore('sse', () => {
   // Not state: bounds and bookkeeping are neither reactive nor part of `$state`.
   const config: SseStoreConfig = { ...defaultStoreOptions, successStatuses: defaultCalcOptions.successStatuses }
   let index: SseIndex = createIndex()
+  // Mirrors `index.version`: the calc getters depend on it instead of on every record, so a progress
+  // message never recomputes them.
+  const calcStructure = shallowRef(0)
+  function syncStructure(): void {
+    if (calcStructure.value !== index.version) calcStructure.value = index.version
+  }
 
   // The reducers' view of the store: reads always go to the current values, whatever replaced them.
   const view: SseState = {
@@ -92,12 +98,19 @@ export const useSseStore = defineStore('sse', () => {
   } as SseState
 
   /** Running calcs, oldest run first. */
-  const runningCalcs: ComputedRef<CalcRecord[]> = computed(() => findRunningCalcs(view))
+  const runningCalcs: ComputedRef<CalcRecord[]> = computed(() => {
+    void calcStructure.value
+    return findRunningCalcs(view)
+  })
 
   /** The most recent run of a kind: `latestCalc('dyn')`. */
-  const latestCalc: ComputedRef<(kind: CalcKind) => CalcRecord | undefined> = computed(
-    () => (kind: CalcKind) => findLatestCalc(view, kind),
-  )
+  const latestCalc: ComputedRef<(kind: CalcKind) => CalcRecord | undefined> = computed(() => {
+    void calcStructure.value
+    return (kind: CalcKind) => {
+      void calcStructure.value
+      return findLatestCalc(view, kind)
+    }
+  })
 
   /** Alarms not acknowledged yet. */
   const unreadCount: ComputedRef<number> = computed(() => countUnread(view))
@@ -139,6 +152,7 @@ export const useSseStore = defineStore('sse', () => {
     scada.value = { lastPulledAt: null, data: null }
     stats.value = createStats()
     index = createIndex()
+    syncStructure()
   }
 
   /**
@@ -161,6 +175,7 @@ export const useSseStore = defineStore('sse', () => {
       maxCalcs: config.maxCalcs,
     })
     if (changed === 'alarm') publishAlarms()
+    else if (changed === 'calc') syncStructure()
   }
 
   /** Internal (called by the hub): updates the connection state; unknown keys are ignored. */
@@ -196,6 +211,7 @@ export const useSseStore = defineStore('sse', () => {
     const before = alarms.value.length
     enforceBounds(view, config)
     if (alarms.value.length !== before) publishAlarms()
+    syncStructure()
   }
 
   /** A plain, serialisable copy of calcs, alarms, SCADA and counters (for another tab). */
@@ -210,6 +226,7 @@ export const useSseStore = defineStore('sse', () => {
   function hydrate(value: SseSnapshot): boolean {
     const ok = hydrateState(view, prepareSnapshot(value), config)
     if (ok) publishAlarms()
+    syncStructure()
     return ok
   }
 

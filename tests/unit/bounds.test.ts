@@ -33,6 +33,8 @@ describe('bounds over 1,000,000 messages', () => {
         expect(calcCount).toBeLessThanOrEqual(maxCalcs)
         expect(state.index.running.size + state.index.finished.size).toBe(calcCount)
         expect(state.index.alarmIds.size).toBe(state.alarms.length)
+        const perKind = Object.values(state.index.runs).reduce((n, ids) => n + ids.size, 0)
+        expect(perKind).toBe(calcCount)
       }
     }
 

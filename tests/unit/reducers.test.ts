@@ -319,6 +319,25 @@ describe('calc bounds and lookups', () => {
     expect(unreadCount(state)).toBe(2)
   })
 
+  it('when the latest run of a kind is dropped, the previous run of that kind is the latest', () => {
+    const small = { maxCalcs: 3 }
+    send('5-0', { calcId: 'old' }, '', small)
+    send('0-0', { calcId: 's1' }, '', small)
+    send('0-0', { calcId: 's2' }, '', small)
+    send('5-1', { calcId: 'new', status: 1 }, '', small) // newest dyn run, finished: dropped first
+    expect(latestCalc(state, 'dyn')?.id).toBe('old')
+    expect(state.calcs.new).toBeUndefined()
+  })
+
+  it('a start with another kind for a running id is a new run of that kind', () => {
+    send('5-0', { calcId: 'k' })
+    send('5-2', { calcId: 'k', progress: 50 })
+    send('6-0', { calcId: 'k' })
+    expect(state.calcs.k).toMatchObject({ kind: 'sandboxDyn', progress: 0, status: 'running' })
+    expect(latestCalc(state, 'sandboxDyn')?.id).toBe('k')
+    expect(latestCalc(state, 'dyn')).toBeUndefined()
+  })
+
   it('runningCalcs lists running ones, oldest run first; latestCalc finds the latest run of a kind', () => {
     send('5-0', { calcId: 'a' })
     send('6-0', { calcId: 'b' })

@@ -112,6 +112,26 @@ describe('useSseStore', () => {
     expect(progress.value).toBe(90)
   })
 
+  it('progress messages do not recompute runningCalcs nor latestCalc', () => {
+    let evaluations = 0
+    const running = computed(() => {
+      evaluations++
+      return store.runningCalcs.map((c) => c.id).join()
+    })
+    const latest = computed(() => {
+      evaluations++
+      return store.latestCalc('dyn')?.id
+    })
+    store.apply(msg('5-0', { calcId: 'a' }), true)
+    expect([running.value, latest.value]).toEqual(['a', 'a'])
+    const before = evaluations
+    for (let p = 1; p <= 50; p++) store.apply(msg('5-2', { calcId: 'a', progress: p }), true)
+    expect([running.value, latest.value]).toEqual(['a', 'a'])
+    expect(evaluations).toBe(before)
+    store.apply(msg('5-1', { calcId: 'a', status: 1 }), true)
+    expect(running.value).toBe('')
+  })
+
   it('payloads are not made reactive and the message given to listeners is untouched', () => {
     const payload = { calcId: 'a', nested: { deep: [1, 2, 3] } }
     store.apply(msg('5-0', payload), true)

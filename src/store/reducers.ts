@@ -347,7 +347,7 @@ function alarmId(state: SseState, message: SseMessage, data: AlarmPayload): stri
     const id = String(alarmId)
     return ids.has(id) ? null : id
   }
-  if (message.id !== '') {
+  if (typeof message.id === 'string' && message.id !== '') {
     const id = `${message.type}-${message.id}`
     if (!ids.has(id)) return id
     // The event id persists across events without their own id, so only an equal payload is a repeat.

@@ -21,6 +21,7 @@ import {
 } from './reducers'
 import type {
   AlarmRecord,
+  ApplyContext,
   CalcRecord,
   ConnectionSnapshot,
   ScadaState,
@@ -68,6 +69,8 @@ export const useSseStore = defineStore('sse', () => {
   // Not state: bounds and bookkeeping are neither reactive nor part of `$state`.
   const config: SseStoreConfig = { ...defaultStoreOptions, successStatuses: defaultCalcOptions.successStatuses }
   let index: SseIndex = createIndex()
+  // Reused for every message; `now` is set each time.
+  const applyContext: ApplyContext = { now: 0, ...config }
   // Mirrors `index.version`: the calc getters depend on it instead of on every record, so a progress
   // message never recomputes them.
   const calcStructure = shallowRef(0)
@@ -166,14 +169,11 @@ export const useSseStore = defineStore('sse', () => {
     if (!known) counters.unknownType++
     const conn = connection.value
     conn.lastMessageAt = now
-    if (message.id !== '' && conn.lastEventId !== message.id) conn.lastEventId = message.id
+    const id = typeof message.id === 'string' ? message.id : ''
+    if (id !== '' && conn.lastEventId !== id) conn.lastEventId = id
     if (!known) return
-    const changed = applyMessage(view, { type: message.type, data: rawCopy(message.data), id: message.id }, {
-      now,
-      successStatuses: config.successStatuses,
-      maxAlarms: config.maxAlarms,
-      maxCalcs: config.maxCalcs,
-    })
+    applyContext.now = now
+    const changed = applyMessage(view, { type: message.type, data: rawCopy(message.data), id }, applyContext)
     if (changed === 'alarm') publishAlarms()
     else if (changed === 'calc') syncStructure()
   }
@@ -208,6 +208,7 @@ export const useSseStore = defineStore('sse', () => {
     if (options.maxAlarms !== undefined) config.maxAlarms = options.maxAlarms
     if (options.maxCalcs !== undefined) config.maxCalcs = options.maxCalcs
     if (options.successStatuses !== undefined) config.successStatuses = [...options.successStatuses]
+    Object.assign(applyContext, config)
     const before = alarms.value.length
     enforceBounds(view, config)
     if (alarms.value.length !== before) publishAlarms()

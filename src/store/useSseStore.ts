@@ -232,25 +232,45 @@ export const useSseStore = defineStore('sse', () => {
   }
 
   return {
+    /** The connection as this tab sees it (plain data, kept in step by the hub). */
     connection,
+    /** Calc records by id (`String(calcId)`, or the kind when the server sends none). */
     calcs,
+    /** Alarms and data anomalies, newest first; a new array on every change. */
     alarms,
+    /** The last SCADA pull notification. */
     scada,
+    /** Message and error counters since login. */
     stats,
+    /** Running calcs, oldest run first. */
     runningCalcs,
+    /** The most recent run of a kind: `latestCalc('dyn')`. */
     latestCalc,
+    /** Alarms not acknowledged yet. */
     unreadCount,
+    /** Marks one alarm read. */
     acknowledge,
+    /** Marks every alarm read. */
     acknowledgeAll,
+    /** Removes every alarm. */
     clearAlarms,
+    /** Forgets the user's data (logout calls it); the live connection status stays. */
     reset,
+    /** Internal, called by the hub: counts and applies one decoded message. */
     apply,
+    /** Internal, called by the hub: updates the connection state. */
     setConnection,
+    /** Internal, called by the hub: a message the decoder rejected. */
     countMalformed,
+    /** Internal, called by the hub: a listener threw. */
     countHandlerError,
+    /** Internal, called by the hub: the connection reopened after a drop. */
     countReconnect,
+    /** Internal, called by the hub: bounds and success rule. */
     configure,
+    /** A plain, serialisable copy of calcs, alarms, SCADA and counters (for another tab). */
     snapshot,
+    /** Merges a `snapshot()` from another tab; false when the value is not one. */
     hydrate,
   }
 })

@@ -75,6 +75,8 @@ export function createSseHub(options: SseHubOptions, context: SseHubContext = {}
   let disposed = false
   let lastDeliveredId = ''
   let seenReconnects = 0
+  // The connection counts every open after its very first one, earlier logins included.
+  let firstOpenOfLogin = false
   let shareKeyInUse = ''
 
   const bus = createBus({
@@ -160,6 +162,10 @@ export function createSseHub(options: SseHubOptions, context: SseHubContext = {}
 
   function connectionChanged(state: Readonly<ConnectionState>): void {
     if (debug) console.debug(PREFIX, 'status', state.status, state.error?.message ?? '')
+    if (firstOpenOfLogin && state.status === 'open') {
+      firstOpenOfLogin = false
+      seenReconnects = state.reconnects
+    }
     const relayed = toRelayedState(state)
     showState(relayed)
     share?.relayState(relayed)
@@ -226,6 +232,7 @@ export function createSseHub(options: SseHubOptions, context: SseHubContext = {}
   function connect(): void {
     if (disposed || active) return
     active = true
+    firstOpenOfLogin = true
     if (options.share === false) {
       role = 'solo'
       getStore()?.setConnection({ role })

@@ -9,3 +9,9 @@ export function formatTime(value: number | string | Date | undefined | null): st
     `${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}`
   )
 }
+
+/** Formats a timestamp as local `HH:mm:ss`, for places where the day is obvious. */
+export function formatClock(value: number | string | Date | undefined | null): string {
+  const full = formatTime(value)
+  return /^\d{4}-\d{2}-\d{2} /.test(full) ? full.slice(11) : full
+}

@@ -99,6 +99,9 @@ export function createSseHub(options: SseHubOptions, context: SseHubContext = {}
   function getStore(): SseStore | undefined {
     if (storeResolved) return store
     const pinia = typeof context.pinia === 'function' ? context.pinia() : context.pinia
+    // A getter that finds no Pinia yet means "not yet": Pinia's fallback, the active instance, may be
+    // another app's, and the store would stay bound to it.
+    if (pinia === undefined && typeof context.pinia === 'function') return undefined
     try {
       store = useSseStore(pinia)
     } catch {

@@ -1,0 +1,282 @@
+// @vitest-environment node
+import { createPinia, setActivePinia } from 'pinia'
+import type { Pinia } from 'pinia'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { createSSRApp, defineComponent, h, nextTick, reactive, ref } from 'vue'
+import { renderToString } from 'vue/server-renderer'
+import { SseError } from '../../src/core/errors'
+import { createSseHub } from '../../src/hub'
+import type { SseHub, SseHubContext } from '../../src/hub'
+import type { SseHubOptions } from '../../src/options'
+import { createFakeFetch } from '../support/fakeFetch'
+import type { FakeFetch } from '../support/fakeFetch'
+
+// The hub outside any app and without a DOM (Node, SSR), with the scripted fetch as the network.
+
+let fake: FakeFetch
+let pinia: Pinia
+let hubs: SseHub[] = []
+
+beforeEach(() => {
+  fake = createFakeFetch()
+  vi.stubGlobal('fetch', fake.fetch)
+  pinia = createPinia()
+  setActivePinia(pinia)
+})
+
+afterEach(() => {
+  for (const hub of hubs) hub.dispose()
+  hubs = []
+  vi.unstubAllGlobals()
+})
+
+function hubWith(extra: Partial<SseHubOptions> = {}, context: SseHubContext = { pinia }): SseHub {
+  const hub = createSseHub(
+    { url: 'http://127.0.0.1:9/api/sse', share: false, notify: false, reconnect: { initialDelay: 10, maxDelay: 10, jitter: 0 }, ...extra },
+    context,
+  )
+  hubs.push(hub)
+  return hub
+}
+
+function event(id: string | null, type: string, data: unknown): string {
+  return `${id === null ? '' : `id: ${id}\n`}data: ${JSON.stringify({ messageType: type, messageData: data })}\n\n`
+}
+
+const waitFor = (check: () => void): Promise<void> => vi.waitFor(check, { timeout: 2000, interval: 2 })
+
+describe('createSseHub', () => {
+  it('needs a url and says how to give one', () => {
+    expect(() => createSseHub({ url: '' })).toThrowError(SseError)
+    expect(() => createSseHub({ url: '' })).toThrowError(/app\.use\(ssePlugin, \{ url: /)
+  })
+
+  it('without a login source: nothing until connect(); disconnect() closes and forgets', async () => {
+    const hub = hubWith()
+    await nextTick()
+    expect(fake.calls).toHaveLength(0)
+
+    hub.connect()
+    hub.connect()
+    await waitFor(() => expect(hub.status).toBe('open'))
+    expect(fake.calls).toHaveLength(1)
+    expect(fake.last!.headers.Authorization).toBeUndefined()
+    fake.last!.push(event('1', '4', { alarmId: 'a' }))
+    await waitFor(() => expect(hub.store!.alarms).toHaveLength(1))
+
+    hub.disconnect()
+    expect(fake.last!.aborted).toBe(true)
+    expect(hub.status).toBe('closed')
+    expect(hub.store!.alarms).toEqual([])
+
+    hub.connect()
+    await waitFor(() => expect(hub.status).toBe('open'))
+    expect(fake.calls).toHaveLength(2)
+    // A new session does not resume the old one.
+    expect(fake.last!.headers['Last-Event-ID']).toBeUndefined()
+  })
+
+  it('follows a getter of reactive auth state: login, token refresh, logout, next login', async () => {
+    const auth = reactive<{ token: string | null }>({ token: null })
+    const hub = hubWith({ token: () => auth.token })
+    await nextTick()
+    expect(fake.calls).toHaveLength(0)
+
+    auth.token = 'first'
+    await waitFor(() => expect(hub.status).toBe('open'))
+    expect(fake.calls.map((c) => c.headers.Authorization)).toEqual(['Bearer first'])
+    fake.last!.push(event('7', '3', {}))
+    await waitFor(() => expect(hub.store!.connection.lastEventId).toBe('7'))
+
+    auth.token = 'refreshed'
+    await waitFor(() => expect(fake.calls).toHaveLength(2))
+    expect(fake.calls[0].aborted).toBe(true)
+    expect(fake.calls[1].headers.Authorization).toBe('Bearer refreshed')
+    // Same session: it resumes, and the data stays.
+    expect(fake.calls[1].headers['Last-Event-ID']).toBe('7')
+    expect(hub.store!.stats.received).toBe(1)
+    await waitFor(() => expect(hub.status).toBe('open'))
+
+    auth.token = null
+    await nextTick()
+    expect(fake.calls[1].aborted).toBe(true)
+    expect(hub.status).toBe('closed')
+    expect(hub.store!.stats.received).toBe(0)
+    expect(hub.store!.connection.lastEventId).toBe('')
+
+    auth.token = 'next-user'
+    await waitFor(() => expect(fake.calls).toHaveLength(3))
+    expect(fake.calls[2].headers.Authorization).toBe('Bearer next-user')
+    expect(fake.calls[2].headers['Last-Event-ID']).toBeUndefined()
+    await waitFor(() => expect(hub.status).toBe('open'))
+    expect(hub.store!.stats.reconnects).toBe(0)
+  })
+
+  /** Opens a hub, delivers ids 1 and 2, breaks the stream and waits for the resumed one. */
+  async function resumedAfter2(): Promise<{ hub: SseHub; got: unknown[] }> {
+    const hub = hubWith({ token: 't' })
+    const got: unknown[] = []
+    hub.on('3', (data) => {
+      got.push(data)
+    })
+    await waitFor(() => expect(hub.status).toBe('open'))
+    fake.last!.push(event('1', '3', { n: 1 }) + event('2', '3', { n: 2 }))
+    await waitFor(() => expect(got).toHaveLength(2))
+    fake.last!.error()
+    await waitFor(() => expect(fake.calls).toHaveLength(2))
+    expect(fake.last!.headers['Last-Event-ID']).toBe('2')
+    await waitFor(() => expect(hub.status).toBe('open'))
+    return { hub, got }
+  }
+
+  it('delivers an event id seen before only once across a reconnect', async () => {
+    const { hub, got } = await resumedAfter2()
+    // A server resuming from an older point, then going on; a message without an id of its own
+    // repeats the last id and is still new.
+    fake.last!.push(event('1', '3', { n: 1 }) + event('3', '3', { n: 3 }) + event(null, '3', { n: 4 }))
+    await waitFor(() => expect(got).toHaveLength(4))
+    await new Promise((resolve) => setTimeout(resolve, 10))
+    expect(got).toEqual([{ n: 1 }, { n: 2 }, { n: 3 }, { n: 4 }])
+    expect(hub.store!.stats.received).toBe(4)
+    expect(hub.store!.stats.reconnects).toBe(1)
+  })
+
+  // Known gap: a server that replays the Last-Event-ID event itself gets it delivered twice. The raw
+  // message carries the stream's last-id buffer, not whether the event had an id line, so the hub
+  // cannot tell a replay of the last id from a following message without an id.
+  it.fails('delivers the last event once when the server replays it on resume', async () => {
+    const { got } = await resumedAfter2()
+    fake.last!.push(event('2', '3', { n: 2 }) + event('3', '3', { n: 3 }))
+    await waitFor(() => expect(got.length).toBeGreaterThanOrEqual(3))
+    await new Promise((resolve) => setTimeout(resolve, 10))
+    expect(got).toEqual([{ n: 1 }, { n: 2 }, { n: 3 }])
+  })
+
+  it('a decoder that throws or rejects is reported; null is skipped; the stream goes on', async () => {
+    const errors: SseError[] = []
+    const hub = hubWith({
+      token: 't',
+      onError: (error) => errors.push(error),
+      decode: (raw) => {
+        if (raw.data === 'boom') throw new Error('cannot read')
+        if (raw.data === 'bad') return new SseError('decode', 'not ours')
+        if (raw.data === 'skip') return null
+        return { type: raw.event, data: raw.data }
+      },
+    })
+    const got: unknown[] = []
+    hub.on('*', (data) => {
+      got.push(data)
+    })
+    await waitFor(() => expect(hub.status).toBe('open'))
+    fake.last!.push('data: boom\n\ndata: bad\n\ndata: skip\n\nevent: ping-type\ndata: fine\n\n')
+    await waitFor(() => expect(got).toEqual(['fine']))
+    expect(errors.map((e) => [e.kind, e.message])).toEqual([
+      ['decode', 'The decoder threw: cannot read'],
+      ['decode', 'not ours'],
+    ])
+    expect(hub.store!.stats).toMatchObject({ received: 1, malformed: 2, unknownType: 1 })
+  })
+
+  it('an onError that throws breaks neither the listeners nor the stream', async () => {
+    const hub = hubWith({
+      token: 't',
+      onError: () => {
+        throw new Error('reporter down')
+      },
+    })
+    const got: string[] = []
+    hub.on('4', () => {
+      throw new Error('listener down')
+    })
+    hub.on('4', (data) => {
+      got.push((data as { alarmId: string }).alarmId)
+    })
+    await waitFor(() => expect(hub.status).toBe('open'))
+    fake.last!.push('data: {not json\n\n' + event('1', '4', { alarmId: 'x' }) + event('2', '4', { alarmId: 'y' }))
+    await waitFor(() => expect(got).toEqual(['x', 'y']))
+    expect(hub.store!.stats).toMatchObject({ received: 2, malformed: 1, handlerErrors: 2 })
+    expect(hub.status).toBe('open')
+  })
+
+  it('a Pinia that arrives late gets the live connection state', async () => {
+    let late: Pinia | undefined
+    const hub = hubWith({ token: 't' }, { pinia: () => late })
+    await waitFor(() => expect(hub.status).toBe('open'))
+    expect(hub.store).toBeUndefined()
+    fake.last!.push(event('5', '3', {}))
+    await new Promise((resolve) => setTimeout(resolve, 10))
+
+    late = createPinia()
+    const store = hub.store!
+    expect(store).toBeDefined()
+    expect(store.connection.status).toBe('open')
+    expect(store.connection.lastEventId).toBe('5')
+    fake.last!.push(event('6', '4', { alarmId: 'after' }))
+    await waitFor(() => expect(store.alarms.map((a) => a.id)).toEqual(['after']))
+  })
+
+  it('dispose: aborts, removes the listeners, stops watching, and connect() does nothing afterwards', async () => {
+    const token = ref<string | null>('t')
+    const hub = hubWith({ token })
+    hub.on('3', () => {})
+    await waitFor(() => expect(hub.status).toBe('open'))
+    hub.dispose()
+    expect(fake.last!.aborted).toBe(true)
+    expect(hub.listenerCount()).toBe(0)
+    token.value = 'u'
+    await nextTick()
+    hub.connect()
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    expect(fake.calls).toHaveLength(1)
+  })
+})
+
+describe('server-side rendering', () => {
+  it('importing the package touches no browser global', async () => {
+    const ownFiles = new URL('../../src/', import.meta.url).pathname
+    const names = ['window', 'document', 'navigator', 'location', 'localStorage', 'sessionStorage']
+    const touched: string[] = []
+    for (const name of names) {
+      Object.defineProperty(globalThis, name, {
+        configurable: true,
+        get() {
+          const caller = new Error().stack?.split('\n')[2] ?? ''
+          if (caller.includes(ownFiles)) touched.push(`${name} ${caller.trim()}`)
+          return undefined
+        },
+      })
+    }
+    try {
+      vi.resetModules()
+      const index = await import('../../src/index')
+      expect(typeof index.ssePlugin.install).toBe('function')
+    } finally {
+      for (const name of names) delete (globalThis as Record<string, unknown>)[name]
+    }
+    expect(touched).toEqual([])
+  })
+
+  it('rendering on the server with a logged-in user opens no connection', async () => {
+    const { ssePlugin, useSse, useSseStore } = await import('../../src/index')
+    const fetchSpy = vi.fn(fake.fetch)
+    vi.stubGlobal('fetch', fetchSpy)
+    const onError = vi.fn()
+    const Page = defineComponent({
+      setup() {
+        const { status } = useSse()
+        const store = useSseStore()
+        return () => h('main', [h('p', `status:${status.value}`), h('p', `alarms:${store.alarms.length}`)])
+      },
+    })
+    const app = createSSRApp(Page)
+    app.use(createPinia())
+    app.use(ssePlugin, { url: '/api/sse', token: 'x', onError })
+    const html = await renderToString(app)
+    expect(html).toContain('status:idle')
+    expect(html).toContain('alarms:0')
+    await new Promise((resolve) => setTimeout(resolve, 30))
+    expect(fetchSpy).not.toHaveBeenCalled()
+    expect(onError).not.toHaveBeenCalled()
+  })
+})

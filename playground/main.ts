@@ -6,6 +6,7 @@ import { ssePlugin } from '../src/plugin'
 import App from './App.vue'
 import { auth } from './auth'
 import { elementLocale, locale } from './i18n'
+import { rendersBelowHeader } from './notifyLayout'
 import { readSettings } from './settings'
 import './styles.css'
 
@@ -18,8 +19,9 @@ app.use(ssePlugin, {
   url: '/api/sse',
   token: () => auth.token,
   share: settings.share,
-  notify: { locale },
+  notify: { locale, renderers: rendersBelowHeader() },
   // Tests shorten the watchdog through the address; people get the library default.
   ...(settings.heartbeatTimeout === undefined ? {} : { heartbeatTimeout: settings.heartbeatTimeout }),
 })
+document.documentElement.lang = locale
 app.mount('#app')

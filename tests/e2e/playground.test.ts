@@ -69,10 +69,6 @@ async function statusesSeen(): Promise<string[]> {
   return page.evaluate(() => (window as unknown as { __statuses: string[] }).__statuses.slice())
 }
 
-async function waitForStatus(value: string, timeout = 15_000): Promise<void> {
-  await page.locator(`[data-test=connection-status][data-status=${value}]`).waitFor({ timeout })
-}
-
 describe('playground', () => {
   test('login opens exactly one stream and the panel shows it open', async () => {
     const user = await login()
@@ -165,6 +161,7 @@ describe('playground', () => {
       const resumeFrom = await lastIdShown()
       expect(resumeFrom).toBe(backend.lastId)
       const requestsBefore = backend.requests.filter((request) => request.user === user).length
+      const statusMark = (await statusesSeen()).length
 
       await page.locator(`[data-test=fault-${fault}]`).click()
       if (fault !== 'stall') {
@@ -175,8 +172,10 @@ describe('playground', () => {
         // A stalled stream stays open server-side; what is sent now is held back and replayed.
         sent.push(...backend.simulator.alarm(user))
       }
-      await waitForStatus('reconnecting')
-      await waitForStatus('open')
+      // Seen by the recorder even when short-lived: reconnecting, then open again.
+      await expect
+        .poll(async () => (await statusesSeen()).slice(statusMark).join(' '), { timeout: 15_000 })
+        .toMatch(/reconnecting.* open$/)
       await expect.poll(async () => (await alarmTitles()).length).toBe(sent.length)
 
       const retries = backend.requests.filter((request) => request.user === user).slice(requestsBefore)
@@ -248,14 +247,19 @@ describe('playground', () => {
     const user = await login()
     const { backend } = playground
     await page.locator('[data-test=alarm-send]').click()
-    await page.locator('.sse-notify--4').waitFor()
-    await expect.poll(async () => (await alarmTitles()).length).toBe(1)
+    // A critical alarm's popup stays until closed: only logout may take it away.
+    backend.simulator.alarm(user, { level: 'critical' })
+    await expect.poll(() => page.locator('.sse-notify--4').count()).toBe(2)
+    await expect.poll(async () => (await alarmTitles()).length).toBe(2)
     expect(backend.connectionsOf(user)).toBe(1)
 
-    await page.locator('[data-test=logout]').click()
+    // Popups open below the header: the button is not covered, no waiting for them to go.
+    await page.locator('[data-test=logout]').click({ timeout: 2000 })
     await backend.waitFor(() => backend.openConnections === 0, 1000, 'the stream to close after logout')
     await page.locator('[data-test=login-submit]').waitFor()
-    await expect.poll(() => popups().count()).toBe(0)
+    // Every popup starts closing at once (not after its 4.5 s), then leaves the page.
+    await expect.poll(() => page.locator('.el-notification:not(.el-notification-fade-leave-active)').count()).toBe(0)
+    await expect.poll(() => popups().count(), { timeout: 5000 }).toBe(0)
     expect(await page.evaluate(() => localStorage.getItem('water-ops.auth'))).toBeNull()
 
     // The next user of this browser sees nothing of the previous one.

@@ -143,17 +143,18 @@ export function createSseHub(options: SseHubOptions, context: SseHubContext = {}
       return
     }
     const message = { type: decoded.type, data: decoded.data, id: raw.lastEventId } as SseMessage
-    if (isDuplicate(message.id)) return
+    if (isDuplicate(message.id, raw.id)) return
     deliver(message, share ? share.relay(message) : true)
   }
 
   // A server replays from Last-Event-ID and a failover hands over relayed ids: what was seen once is
-  // not delivered again. A message without its own id repeats the previous id, so only changes count.
-  function isDuplicate(id: string): boolean {
-    if (id === '' || id === lastDeliveredId) return false
-    if (ids.seen(id)) return true
-    lastDeliveredId = id
-    return false
+  // not delivered again. When the event's own id is unknown (relays, EventSource), a message without
+  // one carries the previous id, so only a change of id counts.
+  function isDuplicate(id: string, ownId?: string): boolean {
+    const key = ownId ?? (id === lastDeliveredId ? '' : id)
+    if (key === '') return false
+    lastDeliveredId = key
+    return ids.seen(key)
   }
 
   function deliver(message: SseMessage, notifyHere: boolean): void {

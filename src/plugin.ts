@@ -1,7 +1,7 @@
 import type { App, Plugin } from 'vue'
 import { markRaw } from 'vue'
 import type { Pinia } from 'pinia'
-import { setActiveHub } from './composables/useSseHub'
+import { getActiveHub, setActiveHub } from './composables/useSseHub'
 import { SseError } from './core/errors'
 import { createSseHub } from './hub'
 import { sseHubKey } from './keys'
@@ -40,7 +40,7 @@ export const ssePlugin: Plugin<[SseHubOptions]> = markRaw({
 
     app.onUnmount(() => {
       hub.dispose()
-      setActiveHub(undefined)
+      if (getActiveHub() === hub) setActiveHub(undefined)
     })
   },
 })

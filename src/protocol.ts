@@ -106,6 +106,8 @@ export interface RawSseMessage {
   data: string
   /** The stream's last event id at the time of this message (persists across messages). */
   lastEventId: string
+  /** The `id:` field of this very event, when it had one (a replay can be recognised by it). */
+  id?: string
 }
 
 /** A decoded message, as routed by messageType. */

@@ -528,6 +528,8 @@ export function createConnection(options: CreateConnectionOptions, callbacks: Co
       const wasActive = wanted || status !== 'closed'
       halt()
       openedAt = null
+      // The next open() starts a new session: it connects, it does not reconnect.
+      everOpened = false
       if (!wasActive) return
       snapshot = null
       status = 'closed'

@@ -58,7 +58,7 @@ export function createSseParser(options: SseParserOptions): SseParser {
       state.lastEventId = id
     },
     onEvent(event) {
-      onMessage({ event: event.event ?? 'message', data: event.data, lastEventId: state.lastEventId })
+      onMessage({ event: event.event ?? 'message', data: event.data, lastEventId: state.lastEventId, id: event.id })
     },
     onRetry,
     onComment,

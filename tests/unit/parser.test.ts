@@ -25,7 +25,8 @@ interface Case {
 function collect(options: Partial<SseParserOptions> = {}): { parser: SseParser; out: Output } {
   const out: Output = { messages: [], retries: [], comments: [], errors: [] }
   const parser = createSseParser({
-    onMessage: (m) => out.messages.push(m),
+    // The event's own id is checked on its own below; the table compares the spec's view.
+    onMessage: ({ id: _ownId, ...m }) => out.messages.push(m),
     onRetry: (ms) => out.retries.push(ms),
     onComment: (c) => out.comments.push(c),
     onError: (e) => out.errors.push(e),
@@ -333,5 +334,19 @@ describe('createSseParser: maxBufferSize', () => {
     parser.feed(`data: ${'z'.repeat(900)}\n\n`)
     expect(out.errors).toEqual([])
     expect(out.messages).toEqual([msg('z'.repeat(900))])
+  })
+})
+
+describe('own id of each event', () => {
+  it('is the id line of that very event, while lastEventId carries over to events without one', () => {
+    const seen: Array<[string | undefined, string]> = []
+    const parser = createSseParser({ onMessage: (m) => seen.push([m.id, m.lastEventId]) })
+    parser.feed('id: 5\ndata: a\n\ndata: b\n\nid: 6\ndata: c\n\nid: x\0y\ndata: d\n\n')
+    expect(seen).toEqual([
+      ['5', '5'],
+      [undefined, '5'],
+      ['6', '6'],
+      [undefined, '6'],
+    ])
   })
 })

@@ -4,7 +4,7 @@ import ElementPlus from 'element-plus'
 import 'element-plus/dist/index.css'
 import { ssePlugin } from '../src/plugin'
 import App from './App.vue'
-import { auth } from './auth'
+import { auth, logout } from './auth'
 import { elementLocale, locale } from './i18n'
 import { rendersBelowHeader } from './notifyLayout'
 import { readSettings } from './settings'
@@ -20,6 +20,11 @@ app.use(ssePlugin, {
   token: () => auth.token,
   share: settings.share,
   notify: { locale, renderers: rendersBelowHeader() },
+  // The backend forgot the token (e.g. it restarted): back to the sign-in screen.
+  onUnauthorized: () => {
+    logout()
+    return null
+  },
   // Tests shorten the watchdog through the address; people get the library default.
   ...(settings.heartbeatTimeout === undefined ? {} : { heartbeatTimeout: settings.heartbeatTimeout }),
 })

@@ -271,4 +271,30 @@ describe('playground', () => {
     expect(backend.openConnections).toBe(1)
     expect(backend.connectionsOf(user)).toBe(0)
   })
+
+  test('switching the language keeps the user signed in on one stream', async () => {
+    const user = await login()
+    expect(await page.locator('[data-test=app-title]').textContent()).toBe('水网运行调度平台')
+
+    await Promise.all([page.waitForEvent('load'), page.locator('[data-test=switch-locale]').click()])
+    await page.locator('[data-test=connection-status][data-status=open]').waitFor()
+    expect(await page.locator('[data-test=app-title]').textContent()).toBe('Water network operations')
+    expect(await status().textContent()).toContain('Open')
+    expect(await page.locator('[data-test=calc-dyn] [data-test=calc-start]').textContent()).toContain('Start')
+    // The reload dropped the old stream; exactly one is left.
+    await playground.backend.waitFor(() => playground.backend.connectionsOf(user) === 1, 2000, 'one stream')
+    await page.waitForTimeout(300)
+    expect(playground.backend.connectionsOf(user)).toBe(1)
+  })
+
+  test('a token the backend no longer knows sends the user back to sign in', async () => {
+    const user = await login()
+    playground.backend.tokens.revokeUser(user)
+    await page.locator('[data-test=fault-drop]').click()
+    await page.locator('[data-test=login-submit]').waitFor()
+    expect(await page.evaluate(() => localStorage.getItem('water-ops.auth'))).toBeNull()
+    const statuses = playground.backend.requests.filter((request) => request.token !== null).map((request) => request.status)
+    expect(statuses).toContain(401)
+    expect(playground.backend.openConnections).toBe(0)
+  })
 })

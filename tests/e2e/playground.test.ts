@@ -297,4 +297,34 @@ describe('playground', () => {
     expect(statuses).toContain(401)
     expect(playground.backend.openConnections).toBe(0)
   })
+
+  test('a second tab of the same user shares the one stream and sees the same alarms', async () => {
+    const user = await login()
+    const second = await context.newPage()
+    second.on('pageerror', (error) => pageErrors.push(error.message))
+    // Same origin, same localStorage: the second tab is signed in already.
+    await second.goto(playground.url)
+    await second.locator('[data-test=connection-role][data-role=follower]').waitFor()
+    expect(await page.locator('[data-test=connection-role]').getAttribute('data-role')).toBe('leader')
+    await second.locator('[data-test=connection-status][data-status=open]').waitFor({ timeout: 5000 })
+
+    playground.backend.simulator.alarm(user)
+    for (const tab of [page, second]) {
+      await expect.poll(() => tab.locator('[data-test=alarm-title]').count()).toBe(1)
+    }
+    expect(playground.backend.connectionsOf(user)).toBe(1)
+    expect(playground.backend.requests.filter((request) => request.user === user)).toHaveLength(1)
+
+    // The leader tab closes: the other one takes over from the last id, nothing lost, nothing twice.
+    const lastId = playground.backend.lastId
+    await page.close()
+    await second.locator('[data-test=connection-role][data-role=leader]').waitFor()
+    await second.locator('[data-test=connection-status][data-status=open]').waitFor()
+    const streams = playground.backend.requests.filter((request) => request.user === user)
+    expect(streams).toHaveLength(2)
+    expect(streams[1].lastEventId).toBe(lastId)
+    playground.backend.simulator.alarm(user)
+    await expect.poll(() => second.locator('[data-test=alarm-title]').count()).toBe(2)
+    expect(playground.backend.connectionsOf(user)).toBe(1)
+  })
 })

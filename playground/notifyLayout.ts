@@ -1,5 +1,5 @@
-import { defaultRenderers } from '../src/notify/renderers'
-import type { NotifyRenderer } from '../src/options'
+import { defaultRenderers } from '../src/index'
+import type { NotifyRenderer } from '../src/index'
 
 /** Popups start below the 60 px header, so its buttons (sign out) are never covered. */
 export const POPUP_OFFSET = 72

@@ -9,7 +9,7 @@ const isPeer = (id: string): boolean => peers.some((p) => id === p || id.startsW
 
 export default defineConfig(({ command, mode }) => ({
   // `npm run dev`: the playground and its mock SSE backend (playground/server) on one server.
-  plugins: command === 'serve' && mode !== 'test' ? [vue(), mockBackendPlugin()] : [vue()],
+  plugins: command === 'serve' && mode !== 'test' ? [vue(), mockBackendPlugin({ heartbeatMs: 15_000 })] : [vue()],
   define: {
     // Library consumers' bundlers decide; the playground and tests run in development.
     __DEV__: command === 'build' ? "(process.env.NODE_ENV !== 'production')" : 'true',

@@ -197,6 +197,23 @@ describe('playground', () => {
     expect(await page.locator('[data-test=alarm-unread]').getAttribute('data-unread')).toBe(String(sent.length))
   })
 
+  test('malformed JSON and an unknown messageType are counted, not shown, and the stream stays up', async () => {
+    const user = await login()
+    await page.locator('[data-test=fault-malformed]').click()
+    await expect.poll(() => page.locator('[data-test=stats-malformed]').textContent()).toBe('1')
+    await page.locator('[data-test=fault-unknown]').click()
+    await expect.poll(() => page.locator('[data-test=stats-unknown]').textContent()).toBe('1')
+    // A valid message after both still arrives on the same stream.
+    await page.locator('[data-test=alarm-send]').click()
+    await expect.poll(async () => (await alarmTitles()).length).toBe(1)
+
+    expect(await page.locator('.el-notification:not(.sse-notify--4)').count()).toBe(0)
+    expect(await status().getAttribute('data-status')).toBe('open')
+    expect(await page.locator('[data-test=connection-reconnects]').textContent()).toBe('0')
+    expect(playground.backend.requests.filter((request) => request.user === user)).toHaveLength(1)
+    expect(playground.backend.connectionsOf(user)).toBe(1)
+  })
+
   test('the XSS sample is shown as text: no injected element, no script ran', async () => {
     await login()
     await page.locator('[data-test=fault-xss]').click()

@@ -1,4 +1,4 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core'
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest'
 import { launchBrowser, startPlayground } from '../support/browser'
 import type { Playground } from '../support/browser'
@@ -37,8 +37,8 @@ afterEach(async () => {
   expect(pageErrors).toEqual([])
 })
 
-const status = (): ReturnType<Page['locator']> => page.locator('[data-test=connection-status]')
-const popups = (): ReturnType<Page['locator']> => page.locator('.el-notification')
+const status = (): Locator => page.locator('[data-test=connection-status]')
+const popups = (): Locator => page.locator('.el-notification')
 const alarmTitles = async (): Promise<string[]> => page.locator('[data-test=alarm-title]').allTextContents()
 
 /** Signs in as a fresh user and waits for the stream to open; returns the user name. */

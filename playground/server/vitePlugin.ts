@@ -1,6 +1,6 @@
 import type { Plugin } from 'vite'
-import { createMockBackend } from './backend'
-import type { MockBackend, MockBackendOptions } from './backend'
+import { createMockBackend } from './backend.ts'
+import type { MockBackend, MockBackendOptions } from './backend.ts'
 
 /** What the plugin shares with other plugins and with tests (Vite's `api` convention). */
 export interface MockBackendPluginApi {

@@ -6,9 +6,9 @@ import { chromium } from 'playwright-core'
 import type { Browser } from 'playwright-core'
 import { createServer } from 'vite'
 import type { ViteDevServer } from 'vite'
-import type { MockBackend } from '../../playground/server/backend'
-import { mockBackendPluginName } from '../../playground/server/vitePlugin'
-import type { MockBackendPlugin } from '../../playground/server/vitePlugin'
+import type { MockBackend } from '../../playground/server/backend.ts'
+import { mockBackendPluginName } from '../../playground/server/vitePlugin.ts'
+import type { MockBackendPlugin } from '../../playground/server/vitePlugin.ts'
 
 /** Debian's Chromium; CI installs it (`.ci`), nothing is downloaded. */
 export const CHROMIUM_PATH = '/usr/bin/chromium'

@@ -165,6 +165,8 @@ export function createSseHub(options: SseHubOptions, context: SseHubContext = {}
   }
 
   function connectionChanged(state: Readonly<ConnectionState>): void {
+    // A follower shows the leader's state (onState); its own idle connection has nothing to say.
+    if (role === 'follower') return
     if (debug) console.debug(PREFIX, 'status', state.status, state.error?.message ?? '')
     if (firstOpenOfLogin && state.status === 'open') {
       firstOpenOfLogin = false

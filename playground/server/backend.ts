@@ -1,12 +1,12 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http'
-import { garbageBytes, parseFault } from './faults'
-import type { FaultSpec } from './faults'
-import type { Middleware } from './http'
-import { parseCookies, readJson, requestUrl, sendJson } from './http'
-import { createSimulator, isSimulatedCalcKind } from './simulator'
-import type { Simulator, SimulatorOptions } from './simulator'
-import { createTokenStore } from './tokens'
-import type { TokenStore } from './tokens'
+import { garbageBytes, parseFault } from './faults.ts'
+import type { FaultSpec } from './faults.ts'
+import type { Middleware } from './http.ts'
+import { parseCookies, readJson, requestUrl, sendJson } from './http.ts'
+import { createSimulator, isSimulatedCalcKind } from './simulator.ts'
+import type { Simulator, SimulatorOptions } from './simulator.ts'
+import { createTokenStore } from './tokens.ts'
+import type { TokenStore } from './tokens.ts'
 
 export interface MockBackendOptions {
   /**

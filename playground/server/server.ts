@@ -1,7 +1,7 @@
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { createMockBackend } from './backend'
-import type { MockBackend, MockBackendOptions } from './backend'
+import { createMockBackend } from './backend.ts'
+import type { MockBackend, MockBackendOptions } from './backend.ts'
 
 export interface MockServerOptions extends MockBackendOptions {
   /**

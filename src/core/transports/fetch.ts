@@ -1,9 +1,18 @@
 import { parseRetryAfter } from '../backoff'
 import { SseError } from '../errors'
 import type { TransportFailure, TransportHandle, TransportHandlers, TransportRequest } from './types'
+import { monotonicNow, yieldTask } from './yieldTask'
 
 /** Bytes of an error response read for its detail; the rest is discarded. */
 const DETAIL_LIMIT = 1024
+/** Largest piece of a read handed to the parser at once, so a big read can be split across tasks. */
+const SLICE_BYTES = 16 * 1024
+/**
+ * Time spent handling already-buffered bytes before yielding to the event loop. A burst arrives as
+ * megabytes in one read (or reads that resolve without waiting); handled in one go, it would freeze
+ * the page for as long as the whole burst takes.
+ */
+const TASK_BUDGET_MS = 8
 
 /** Opens the stream with `fetch`, so headers, any method and a body can be sent. */
 export function startFetchTransport(
@@ -52,15 +61,30 @@ export function startFetchTransport(
     }
     handlers.onOpen()
     const reader = response.body.getReader()
+    let busySince = monotonicNow()
     for (;;) {
       // A rejected read (abort, reset) lands in run()'s catch; after abort() `done` silences it.
+      const asked = monotonicNow()
       const { value, done: ended } = await reader.read()
       if (done) {
         void reader.cancel().catch(noop)
         return
       }
       if (ended) break
-      if (value !== undefined && value.byteLength > 0) handlers.onChunk(value)
+      // A read that had to wait for the network starts a fresh task: a fresh budget.
+      if (monotonicNow() - asked > 1) busySince = monotonicNow()
+      if (value === undefined || value.byteLength === 0) continue
+      for (let offset = 0; offset < value.byteLength; offset += SLICE_BYTES) {
+        handlers.onChunk(value.byteLength <= SLICE_BYTES ? value : value.subarray(offset, offset + SLICE_BYTES))
+        if (!done && monotonicNow() - busySince >= TASK_BUDGET_MS) {
+          await yieldTask()
+          busySince = monotonicNow()
+        }
+        if (done) {
+          void reader.cancel().catch(noop)
+          return
+        }
+      }
     }
     fail({ error: new SseError('stream-ended', 'The server closed the stream') })
   }

@@ -1,0 +1,30 @@
+/**
+ * Resolves in a later task of the event loop, so the browser can render and handle input in between.
+ * `setImmediate` where it exists (Node), else a `MessageChannel` message: unlike timers, neither is
+ * clamped nor throttled in background tabs, where alarms must keep flowing.
+ */
+export function yieldTask(): Promise<void> {
+  if (typeof setImmediate === 'function') return new Promise((resolve) => setImmediate(resolve))
+  if (typeof MessageChannel === 'function') {
+    channel ??= createChannel()
+    return new Promise((resolve) => {
+      waiting.push(resolve)
+      channel!.port2.postMessage(null)
+    })
+  }
+  return new Promise((resolve) => setTimeout(resolve, 0))
+}
+
+const waiting: Array<() => void> = []
+let channel: MessageChannel | undefined
+
+function createChannel(): MessageChannel {
+  const created = new MessageChannel()
+  created.port1.onmessage = () => waiting.shift()?.()
+  return created
+}
+
+/** A clock for time budgets: `performance.now()` when there is one. */
+export function monotonicNow(): number {
+  return typeof performance !== 'undefined' ? performance.now() : Date.now()
+}

@@ -512,14 +512,19 @@ export function createIdWindow(limit = 1000): { seen(id: string): boolean } {
   if (!Number.isInteger(limit) || limit < 1) {
     throw new TypeError(`createIdWindow: limit must be a positive integer, got ${String(limit)}`)
   }
-  // A Set iterates in insertion order: the first value is the oldest.
+  // The Set answers lookups; the ring remembers insertion order, so the oldest id goes in O(1)
+  // (taking the first value of a Set skips every slot deleted before it).
   const recent = new Set<string>()
+  const ring: string[] = []
+  let next = 0
   return {
     seen(id: string): boolean {
       if (id === '') return false
       if (recent.has(id)) return true
+      if (ring.length === limit) recent.delete(ring[next])
+      ring[next] = id
+      next = next + 1 === limit ? 0 : next + 1
       recent.add(id)
-      if (recent.size > limit) recent.delete(recent.values().next().value as string)
       return false
     },
   }

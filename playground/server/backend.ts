@@ -35,10 +35,11 @@ export interface MockBackendOptions {
    */
   requireAuth?: boolean
   /**
-   * A second stream of the same user replaces the first (`'replace'`) or gets 409 (`'reject'`).
+   * A second stream of the same user replaces the first (`'replace'`), gets 409 (`'reject'`), or is
+   * served alongside it (`'allow'`, so tests can count every stream a browser opens).
    * @default 'replace'
    */
-  duplicate?: 'replace' | 'reject'
+  duplicate?: DuplicatePolicy
   /**
    * Lifetime of tokens issued by `POST /login`, in ms.
    * @default Infinity
@@ -50,6 +51,9 @@ export interface MockBackendOptions {
    */
   simulator?: SimulatorOptions
 }
+
+/** What the server does with a second stream of the same user. */
+export type DuplicatePolicy = 'replace' | 'reject' | 'allow'
 
 /** One stream request as the server saw it. */
 export interface StreamRequestRecord {
@@ -100,6 +104,8 @@ export interface MockBackend {
   readonly lastId: string
   /** Changes the ping interval of every stream (0 = off). */
   setHeartbeat(ms: number): void
+  /** Changes the policy for a second stream of the same user, for the next streams. */
+  setDuplicate(policy: DuplicatePolicy): void
   /** Resolves once `predicate()` is true; rejects after `timeoutMs` (default 5000). */
   waitFor(predicate: () => boolean, timeoutMs?: number, what?: string): Promise<void>
   /** Ends every stream cleanly (the client sees the stream end). */
@@ -136,7 +142,7 @@ export function createMockBackend(options: MockBackendOptions = {}): MockBackend
   const retryMs = options.retryMs === undefined ? 1000 : options.retryMs
   const replaySize = options.replaySize ?? 1000
   const requireAuth = options.requireAuth ?? true
-  const duplicate = options.duplicate ?? 'replace'
+  let duplicate: DuplicatePolicy = options.duplicate ?? 'replace'
   const tokens = createTokenStore()
 
   const streams = new Set<Stream>()
@@ -350,7 +356,7 @@ export function createMockBackend(options: MockBackendOptions = {}): MockBackend
       sendJson(res, 409, { detail: 'This user already has an open stream' })
       return
     }
-    for (const old of existing) finish(old, 'end')
+    if (duplicate === 'replace') for (const old of existing) finish(old, 'end')
 
     record.status = 200
     req.socket.setNoDelay(true)
@@ -502,6 +508,9 @@ export function createMockBackend(options: MockBackendOptions = {}): MockBackend
       return String(seq)
     },
     setHeartbeat,
+    setDuplicate(policy) {
+      duplicate = policy
+    },
     waitFor(predicate, timeoutMs = 5000, what = 'condition') {
       return new Promise<void>((resolve, reject) => {
         const started = Date.now()

@@ -46,9 +46,9 @@ function cells(row: BenchRow): string[] {
   return [
     row.name,
     formatNumber(row.ours),
-    row.peer === null ? '-' : formatNumber(row.peer),
+    row.peerText ?? (row.peer === null ? '-' : formatNumber(row.peer)),
     row.unit,
-    row.ratio === null ? '-' : `${row.ratio.toFixed(2)}x`,
+    row.ratioText ?? (row.ratio === null ? '-' : `${row.ratio.toFixed(2)}x`),
     row.target,
     row.pass ? 'yes' : 'NO',
   ]

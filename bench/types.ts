@@ -16,6 +16,10 @@ export interface BenchRow {
   pass: boolean
   /** Who the peer is and what else is needed to read the row (shown under the table). */
   detail?: string
+  /** Shown instead of `peer` when the figure is a bound, e.g. `>40000` for a run stopped at a cap. */
+  peerText?: string
+  /** Shown instead of `ratio` when the ratio is a bound, e.g. `<0.01x`. */
+  ratioText?: string
 }
 
 /** What the runner gives every benchmark module. */

@@ -1,0 +1,101 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { gzipSync } from 'node:zlib'
+import { build } from 'vite'
+import type { Rolldown } from 'vite'
+import type { BenchModule, BenchRow } from './types'
+
+const root = fileURLToPath(new URL('..', import.meta.url))
+const TARGET_KB = 8
+// The library's peers, external for every build measured here.
+const peers = ['vue', 'pinia', '@vueuse/core', 'element-plus']
+const isPeer = (id: string): boolean => peers.some((p) => id === p || id.startsWith(`${p}/`))
+
+interface Size {
+  minified: number
+  gzip: number
+}
+
+/** Minifies one ES module with Vite (Rolldown + Oxc) for production, peers external, and gzips it (level 9). */
+async function minifiedSize(entry: string): Promise<Size> {
+  const result = await build({
+    configFile: false,
+    root,
+    logLevel: 'warn',
+    mode: 'production',
+    define: { 'process.env.NODE_ENV': '"production"' },
+    build: {
+      write: false,
+      minify: true,
+      target: 'es2022',
+      reportCompressedSize: false,
+      lib: { entry, formats: ['es'], fileName: () => 'out.js' },
+      rolldownOptions: { external: isPeer },
+    },
+  })
+  const outputs = (Array.isArray(result) ? result : [result]) as Rolldown.RolldownOutput[]
+  const code = outputs
+    .flatMap((o) => o.output)
+    .filter((chunk): chunk is Rolldown.OutputChunk => chunk.type === 'chunk')
+    .map((chunk) => chunk.code)
+    .join('\n')
+  return { minified: Buffer.byteLength(code), gzip: gzipSync(code, { level: 9 }).length }
+}
+
+const kB = (bytes: number): number => bytes / 1000
+
+const bundleBench: BenchModule = {
+  name: 'bundle',
+  async run({ log }): Promise<BenchRow[]> {
+    // The dist as `npm run build` makes it: the repository's Vite config, into a temporary directory.
+    const outDir = await mkdtemp(join(tmpdir(), 'vue-sse-hub-dist-'))
+    try {
+      await build({
+        configFile: join(root, 'vite.config.ts'),
+        root,
+        logLevel: 'warn',
+        mode: 'production',
+        build: { outDir, emptyOutDir: true, sourcemap: false },
+      })
+      const dist = join(outDir, 'vue-sse-hub.js')
+      const distCode = await readFile(dist, 'utf8')
+      const imports = [...distCode.matchAll(/^import\b[^'"]*['"]([^'"]+)['"]/gm)].map((m) => m[1])
+      if (imports.some((id) => !isPeer(id))) throw new Error(`bundle bench: the dist imports ${imports.join(', ')}`)
+      if (!/maxBufferSize|max-buffer-size-exceeded/.test(distCode)) throw new Error('bundle bench: eventsource-parser is not in the dist')
+
+      const ours = await minifiedSize(dist)
+      const vueSse = await minifiedSize(join(root, 'node_modules/vue-sse/dist/vue-sse.esm.js'))
+      const polyfill = await minifiedSize(join(root, 'node_modules/event-source-polyfill/src/eventsource.js'))
+      log(
+        `bundle: ours ${ours.minified} B min / ${ours.gzip} B gzip; vue-sse ${vueSse.minified} / ${vueSse.gzip}; ` +
+          `event-source-polyfill ${polyfill.minified} / ${polyfill.gzip}`,
+      )
+      const method =
+        'Each file minified the same way (Vite/Rolldown + Oxc, ES module, process.env.NODE_ENV "production", ' +
+        'peers vue/pinia/@vueuse/core/element-plus external), gzip level 9; kB = 1000 bytes.'
+      const row = (peerName: string, peer: Size, extra: string): BenchRow => ({
+        name: `bundle (min+gzip) vs ${peerName}`,
+        ours: kB(ours.gzip),
+        peer: kB(peer.gzip),
+        unit: 'kB',
+        ratio: ours.gzip / peer.gzip,
+        target: `<= ${TARGET_KB} kB`,
+        pass: kB(ours.gzip) <= TARGET_KB,
+        detail:
+          `Ours: dist/vue-sse-hub.js from the repository's Vite config (eventsource-parser bundled in, every export: ` +
+          `plugin, hub, connection, tab sharing, store, composables, popups), ${kB(ours.minified).toFixed(1)} kB ` +
+          `minified. Peer: ${peerName}'s published ${extra}, ${kB(peer.minified).toFixed(1)} kB minified. ${method}`,
+      })
+      return [
+        row('vue-sse', vueSse, 'dist/vue-sse.esm.js (EventSource wrapper, no store, no popups)'),
+        row('event-source-polyfill', polyfill, 'src/eventsource.js (the EventSource polyfill alone)'),
+      ]
+    } finally {
+      await rm(outDir, { recursive: true, force: true })
+    }
+  },
+}
+
+export default bundleBench

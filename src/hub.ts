@@ -196,6 +196,9 @@ export function createSseHub(options: SseHubOptions, context: SseHubContext = {}
   function startShare(): void {
     const key = shareKey(absoluteUrl(), token ?? null)
     shareKeyInUse = key
+    // Until the election settles this tab holds no connection; a previous login's role must not show.
+    role = 'follower'
+    getStore()?.setConnection({ role })
     const current: TabShare = createTabShare({
       key,
       getSnapshot: () => {
@@ -260,12 +263,15 @@ export function createSseHub(options: SseHubOptions, context: SseHubContext = {}
   function stop(broadcast: boolean): void {
     if (!active) return
     active = false
+    const wasFollowing = role === 'follower'
     leave(broadcast)
     connection.setLastEventId('')
     lastDeliveredId = ''
     seenReconnects = connection.state.reconnects
     notifier?.closeAll()
     getStore()?.reset()
+    // A follower showed the leader's stream, which is no longer this tab's: show its own, closed one.
+    if (wasFollowing) showState(toRelayedState(connection.state))
   }
 
   /** The token changed while logged in: reconnect with it, keeping the data (it may be a refresh). */

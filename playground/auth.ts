@@ -7,11 +7,13 @@ export interface AuthState {
 }
 
 // localStorage, not sessionStorage: every tab of the origin shares the login, so tabs can share one stream.
+// `?auth=session` keeps this tab's login to itself, so one browser can sign in as several users at once.
 const STORAGE_KEY = 'water-ops.auth'
+const storage: Storage = new URLSearchParams(window.location.search).get('auth') === 'session' ? sessionStorage : localStorage
 
 function load(): AuthState {
   try {
-    const saved = JSON.parse(localStorage.getItem(STORAGE_KEY) ?? 'null') as Partial<AuthState> | null
+    const saved = JSON.parse(storage.getItem(STORAGE_KEY) ?? 'null') as Partial<AuthState> | null
     if (saved && typeof saved.token === 'string' && typeof saved.username === 'string') {
       return { username: saved.username, token: saved.token }
     }
@@ -25,8 +27,8 @@ function load(): AuthState {
 export const auth: AuthState = reactive(load())
 
 function save(): void {
-  if (auth.token) localStorage.setItem(STORAGE_KEY, JSON.stringify({ username: auth.username, token: auth.token }))
-  else localStorage.removeItem(STORAGE_KEY)
+  if (auth.token) storage.setItem(STORAGE_KEY, JSON.stringify({ username: auth.username, token: auth.token }))
+  else storage.removeItem(STORAGE_KEY)
 }
 
 /** Asks the backend for a token; any user name is accepted. */
@@ -57,7 +59,7 @@ export function logout(): void {
 
 // Another tab logged in or out: follow it.
 window.addEventListener('storage', (event) => {
-  if (event.key !== STORAGE_KEY) return
+  if (event.key !== STORAGE_KEY || event.storageArea !== storage) return
   const next = load()
   auth.username = next.username
   auth.token = next.token

@@ -9,13 +9,17 @@ import {
   hubState,
   listenToChannel,
   openSignedIn,
+  recordRoles,
   recordStreamRequests,
+  rolesRecorded,
   roleShown,
   shareChannelName,
   signIn,
   statusTag,
   unreadCount,
   useRealFocus,
+  waitForShown,
+  waitForStatus,
 } from '../support/playgroundPage'
 
 // Several tabs of one browser (one context: shared localStorage, Web Locks and BroadcastChannel) in
@@ -151,5 +155,185 @@ describe('one stream for all tabs of a user', () => {
     expect(backend.peakConnections).toBe(1)
     expect(streamsOf(user)).toHaveLength(1)
     expect([a.streams.length, b.streams.length, c.streams.length]).toEqual([1, 0, 0])
+  })
+
+  test('the leader closes, then crashes: another tab leads at once from the last id, every alarm once', async () => {
+    const { backend } = playground
+    const user = nextUser()
+    const [a, b, c] = [await newTab(), await newTab(), await newTab()]
+    await signIn(a.page, playground.url, user)
+    await openSignedIn(b.page, playground.url, 'follower')
+    await openSignedIn(c.page, playground.url, 'follower')
+    const sent = [await alarmEverywhere(user, [a, b, c])]
+
+    /** Takes `leader` away; the other tabs must elect one of them and resume right after `lastId`. */
+    async function loseLeader(leader: Tab, rest: Tab[], how: 'close' | 'crash'): Promise<Tab> {
+      const lastId = backend.lastId
+      const before = streamsOf(user).length
+      if (how === 'close') {
+        await leader.page.close()
+      } else {
+        // The renderer dies: no pagehide, no goodbye; only the released locks tell the others.
+        const crashed = new Promise<void>((resolve) => leader.page.once('crash', () => resolve()))
+        const session = await context.newCDPSession(leader.page)
+        void session.send('Page.crash').catch(() => undefined)
+        await crashed
+      }
+      const gone = Date.now()
+      // Sent during the hand-over: they must come through the new stream's replay or live, once.
+      sent.push(sendAlarm(user), sendAlarm(user), sendAlarm(user))
+
+      await backend.waitFor(() => streamsOf(user).length > before, RETRY_MS + 2000, 'another tab to open the stream')
+      const taking = streamsOf(user)
+      expect(taking).toHaveLength(before + 1)
+      expect(taking[before].lastEventId).toBe(lastId)
+      expect(taking[before].time - gone).toBeLessThanOrEqual(RETRY_MS + 2000)
+      await backend.waitFor(() => backend.connectionsOf(user) === 1, 2000, 'exactly one stream again')
+
+      const roles = await Promise.all(rest.map((tab) => roleShown(tab.page)))
+      expect(roles.filter((role) => role === 'leader')).toHaveLength(1)
+      expect(roles.filter((role) => role === 'follower')).toHaveLength(rest.length - 1)
+      const next = rest[roles.indexOf('leader')]
+      expect(next.streams).toHaveLength(1)
+      for (const { page } of rest) {
+        await expect.poll(async () => (await alarmTitles(page)).length).toBe(sent.length)
+        await expect.poll(() => statusTag(page).getAttribute('data-status')).toBe('open')
+      }
+      return next
+    }
+
+    const second = await loseLeader(a, [b, c], 'close')
+    const third = await loseLeader(second, [b, c].filter((tab) => tab !== second), 'crash')
+    await second.page.close()
+
+    // A moment later (replay and live delivery both done) each alarm is still there exactly once.
+    sent.push(await alarmEverywhere(user, [third]))
+    const titles = await alarmTitles(third.page)
+    expect([...titles].sort()).toEqual([...sent].sort())
+    expect(await unreadCount(third.page)).toBe(sent.length)
+    expect(await third.page.locator('[data-test=connection-last-event-id]').textContent()).toBe(backend.lastId)
+    expect(streamsOf(user)).toHaveLength(3)
+    expect(backend.connectionsOf(user)).toBe(1)
+  })
+
+  test('a tab opened later shows the unread alarms and the running calc from the leader, without a stream of its own', async () => {
+    const { backend } = playground
+    const user = nextUser()
+    const a = await newTab()
+    await signIn(a.page, playground.url, user)
+    const first = await alarmEverywhere(user, [a])
+    const second = await alarmEverywhere(user, [a])
+    backend.send(user, '5-0', { calcId: 'dyn-late', calcName: '动态计算 late' })
+    backend.send(user, '5-2', { calcId: 'dyn-late', calcName: '动态计算 late', progress: 40 })
+    const dyn = (page: Page) => page.locator('[data-test=calc-dyn]')
+    await expect.poll(() => dyn(a.page).locator('[data-test=calc-progress]').getAttribute('data-progress')).toBe('40')
+
+    const late = await newTab()
+    await openSignedIn(late.page, playground.url, 'follower')
+    // Shown at once from the snapshot: the follower has no stream that could replay anything.
+    await expect.poll(() => alarmTitles(late.page)).toEqual([second, first])
+    expect(await unreadCount(late.page)).toBe(2)
+    expect(await dyn(late.page).getAttribute('data-status')).toBe('running')
+    expect(await dyn(late.page).locator('[data-test=calc-progress]').getAttribute('data-progress')).toBe('40')
+    expect(await dyn(late.page).locator('.calc__label').textContent()).toBe('动态计算 late')
+    expect(late.streams).toHaveLength(0)
+    expect(streamsOf(user)).toHaveLength(1)
+
+    // And it goes on from there, in both tabs alike.
+    backend.send(user, '5-2', { calcId: 'dyn-late', calcName: '动态计算 late', progress: 70 })
+    backend.send(user, '5-1', { calcId: 'dyn-late', calcName: '动态计算 late', status: 1, message: '计算完成' })
+    const third = await alarmEverywhere(user, [a, late])
+    for (const { page } of [a, late]) {
+      await expect.poll(() => dyn(page).getAttribute('data-status')).toBe('succeeded')
+      expect(await alarmTitles(page)).toEqual([third, second, first])
+      expect(await unreadCount(page)).toBe(3)
+    }
+    expect(backend.connectionsOf(user)).toBe(1)
+  })
+
+  test('logout in one tab closes the stream and signs every tab out for good; signing in again gives one stream', async () => {
+    const { backend } = playground
+    const user = nextUser()
+    const [a, b, c] = [await newTab(), await newTab(), await newTab()]
+    await signIn(a.page, playground.url, user)
+    await openSignedIn(b.page, playground.url, 'follower')
+    await openSignedIn(c.page, playground.url, 'follower')
+    await alarmEverywhere(user, [a, b, c])
+
+    // Logout from a follower: the leader, in another tab, must close the stream.
+    await b.page.locator('[data-test=logout]').click()
+    await backend.waitFor(() => backend.openConnections === 0, 1000, 'the stream to close after logout')
+    for (const { page } of [a, b, c]) {
+      await waitForShown(page, '[data-test=login-submit]')
+      await expect.poll(async () => (await hubState(page)).status).toBe('closed')
+    }
+    // Nobody reconnects: not after the server's retry delay, not after twice that.
+    const requests = backend.requests.length
+    const own = [a, b, c].map((tab) => tab.streams.length)
+    await a.page.waitForTimeout(2 * RETRY_MS + 500)
+    expect(backend.requests.length).toBe(requests)
+    expect([a, b, c].map((tab) => tab.streams.length)).toEqual(own)
+    expect(backend.openConnections).toBe(0)
+    for (const { page } of [a, b, c]) expect((await hubState(page)).status).toBe('closed')
+
+    // Signing in again in one tab signs them all in, on one new stream. (C reloads to sign in.)
+    for (const { page } of [a, b]) await recordRoles(page)
+    await signIn(c.page, playground.url, user)
+    for (const { page } of [a, b]) await waitForStatus(page, 'open')
+    const roles = await Promise.all([a, b, c].map((tab) => roleShown(tab.page)))
+    expect([...roles].sort()).toEqual(['follower', 'follower', 'leader'])
+    // The former leader shows nothing of its old role while the new election runs: a tab that
+    // follows never showed 'leader' (an undecided tab shows 'follower': it holds no stream).
+    for (const { page } of [a, b]) {
+      const shown = await rolesRecorded(page)
+      expect(shown[shown.length - 1]).toBe(await roleShown(page))
+      expect(shown.slice(0, -1)).not.toContain('leader')
+    }
+    expect(backend.requests.length).toBe(requests + 1)
+    expect(backend.connectionsOf(user)).toBe(1)
+    for (const { page } of [a, b, c]) expect(await alarmTitles(page)).toEqual([])
+    const after = await alarmEverywhere(user, [a, b, c])
+    for (const { page } of [a, b, c]) expect(await alarmTitles(page)).toEqual([after])
+  })
+
+  test('two users in one browser never share: two streams, each tab sees only its own messages', async () => {
+    const { backend } = playground
+    const [alice, bob] = [nextUser(), nextUser()]
+    const [a, b] = [await newTab(), await newTab()]
+    // `auth=session` keeps a tab's login to itself (sessionStorage), as a second account would.
+    await signIn(a.page, playground.url, alice)
+    await signIn(b.page, playground.url, bob, '?auth=session')
+    expect(await Promise.all([a, b].map((tab) => roleShown(tab.page)))).toEqual(['leader', 'leader'])
+    expect([backend.connectionsOf(alice), backend.connectionsOf(bob)]).toEqual([1, 1])
+    expect([a.streams.length, b.streams.length]).toEqual([1, 1])
+
+    const forAlice = await alarmEverywhere(alice, [a])
+    const forBob = await alarmEverywhere(bob, [b])
+    // A third tab of alice's (shared login) joins her group, not bob's.
+    const c = await newTab()
+    await openSignedIn(c.page, playground.url, 'follower')
+    const again = await alarmEverywhere(alice, [a, c])
+    expect(await alarmTitles(a.page)).toEqual([again, forAlice])
+    expect(await alarmTitles(c.page)).toEqual([again, forAlice])
+    expect(await alarmTitles(b.page)).toEqual([forBob])
+    expect(await b.page.locator('[data-test=current-user]').textContent()).toBe(bob)
+    expect([backend.connectionsOf(alice), backend.connectionsOf(bob)]).toEqual([1, 1])
+    expect(backend.openConnections).toBe(2)
+    expect(c.streams).toHaveLength(0)
+  })
+
+  test('with share=0 every tab holds its own stream', async () => {
+    const { backend } = playground
+    const user = nextUser()
+    const [a, b] = [await newTab(), await newTab()]
+    await signIn(a.page, playground.url, user, '?share=0')
+    await openSignedIn(b.page, playground.url, 'solo', '?share=0')
+    expect(await roleShown(a.page)).toBe('solo')
+    expect(backend.connectionsOf(user)).toBe(2)
+    expect(streamsOf(user)).toHaveLength(2)
+    expect([a.streams.length, b.streams.length]).toEqual([1, 1])
+    const title = await alarmEverywhere(user, [a, b])
+    // No tab knows of the other: each pops its own.
+    expect(await popupCounts([a, b], title)).toEqual([1, 1])
   })
 })

@@ -22,19 +22,33 @@ export async function roleShown(page: Page): Promise<string> {
   return (await role.count()) === 0 ? '' : ((await role.getAttribute('data-role')) ?? '')
 }
 
+/**
+ * Waits until `selector` matches in `page`. Unlike `locator.waitFor()`, it polls on a timer rather
+ * than on animation frames, which headless Chromium throttles to about one a second in windows that
+ * are not in front: a tab in the background is then seen as soon as it changes.
+ */
+export async function waitForShown(page: Page, selector: string, timeout = 10_000): Promise<void> {
+  await page.waitForFunction((css) => document.querySelector(css) !== null, selector, { polling: 25, timeout })
+}
+
+/** Waits until the tab's connection panel shows `status`. */
+export async function waitForStatus(page: Page, status: string): Promise<void> {
+  await waitForShown(page, `[data-test=connection-status][data-status=${status}]`)
+}
+
 /** Opens the playground and signs in as `user`; resolves once the tab's stream shows open. */
 export async function signIn(page: Page, origin: string, user: string, query = ''): Promise<void> {
   await page.goto(`${origin}/${query}`)
   await page.locator('input[data-test=login-username]').fill(user)
   await page.locator('[data-test=login-submit]').click()
-  await page.locator('[data-test=connection-status][data-status=open]').waitFor()
+  await waitForStatus(page, 'open')
 }
 
 /** Opens the playground in a tab of a context that is signed in already; resolves once it shows `role` and open. */
 export async function openSignedIn(page: Page, origin: string, role: 'leader' | 'follower' | 'solo', query = ''): Promise<void> {
   await page.goto(`${origin}/${query}`)
-  await page.locator(`[data-test=connection-role][data-role=${role}]`).waitFor()
-  await page.locator('[data-test=connection-status][data-status=open]').waitFor()
+  await waitForShown(page, `[data-test=connection-role][data-role=${role}]`)
+  await waitForStatus(page, 'open')
 }
 
 /** Every SSE stream request this tab itself sent (the browser's view, per tab). */
@@ -104,4 +118,22 @@ export async function hubState(page: Page): Promise<{ status: string; role: stri
     if (!hub) throw new Error('The playground app is not mounted')
     return { status: hub.status, role: hub.role }
   })
+}
+
+/** Starts recording every role the connection panel shows from now on, the panel coming and going included. */
+export async function recordRoles(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const seen: string[] = []
+    const look = (): void => {
+      const role = document.querySelector('[data-test=connection-role]')?.getAttribute('data-role')
+      if (role && seen[seen.length - 1] !== role) seen.push(role)
+    }
+    new MutationObserver(look).observe(document.body, { childList: true, subtree: true, attributes: true, attributeFilter: ['data-role'] })
+    ;(window as unknown as { __roles: string[] }).__roles = seen
+  })
+}
+
+/** Roles the panel showed since `recordRoles`, in order, without repeats. */
+export async function rolesRecorded(page: Page): Promise<string[]> {
+  return page.evaluate(() => (window as unknown as { __roles: string[] }).__roles.slice())
 }

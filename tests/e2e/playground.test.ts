@@ -2,6 +2,7 @@ import type { Browser, BrowserContext, Locator, Page } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest'
 import { launchBrowser, startPlayground } from '../support/browser'
 import type { Playground } from '../support/browser'
+import { alarmTitles as titlesIn, openSignedIn, roleShown, signIn, waitForShown, waitForStatus } from '../support/playgroundPage'
 
 // The playground as a user drives it, in real Chromium, against the mock backend Vite mounts.
 // Every scenario checks the screen and what the server saw.
@@ -39,15 +40,12 @@ afterEach(async () => {
 
 const status = (): Locator => page.locator('[data-test=connection-status]')
 const popups = (): Locator => page.locator('.el-notification')
-const alarmTitles = async (): Promise<string[]> => page.locator('[data-test=alarm-title]').allTextContents()
+const alarmTitles = (): Promise<string[]> => titlesIn(page)
 
 /** Signs in as a fresh user and waits for the stream to open; returns the user name. */
 async function login(query = ''): Promise<string> {
   const user = `operator-${++userSeq}`
-  await page.goto(`${playground.url}/${query}`)
-  await page.locator('input[data-test=login-username]').fill(user)
-  await page.locator('[data-test=login-submit]').click()
-  await page.locator('[data-test=connection-status][data-status=open]').waitFor()
+  await signIn(page, playground.url, user, query)
   return user
 }
 
@@ -320,10 +318,8 @@ describe('playground', () => {
     const second = await context.newPage()
     second.on('pageerror', (error) => pageErrors.push(error.message))
     // Same origin, same localStorage: the second tab is signed in already.
-    await second.goto(playground.url)
-    await second.locator('[data-test=connection-role][data-role=follower]').waitFor()
-    expect(await page.locator('[data-test=connection-role]').getAttribute('data-role')).toBe('leader')
-    await second.locator('[data-test=connection-status][data-status=open]').waitFor({ timeout: 5000 })
+    await openSignedIn(second, playground.url, 'follower')
+    expect(await roleShown(page)).toBe('leader')
 
     playground.backend.simulator.alarm(user)
     for (const tab of [page, second]) {
@@ -335,8 +331,8 @@ describe('playground', () => {
     // The leader tab closes: the other one takes over from the last id, nothing lost, nothing twice.
     const lastId = playground.backend.lastId
     await page.close()
-    await second.locator('[data-test=connection-role][data-role=leader]').waitFor()
-    await second.locator('[data-test=connection-status][data-status=open]').waitFor()
+    await waitForShown(second, '[data-test=connection-role][data-role=leader]')
+    await waitForStatus(second, 'open')
     const streams = playground.backend.requests.filter((request) => request.user === user)
     expect(streams).toHaveLength(2)
     expect(streams[1].lastEventId).toBe(lastId)

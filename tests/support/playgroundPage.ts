@@ -88,21 +88,30 @@ export async function shareChannelName(page: Page, origin: string): Promise<stri
 }
 
 /**
- * Listens to the tabs' channel from inside `page` and keeps the last focus each tab reported, which is
- * what the leader knows when it picks the tab that pops a notification. Install it in the leader before
- * the other tabs join. (A channel object hears what every other object of the same name posts, in its
+ * Listens to the tabs' channel from inside `page`: keeps the last focus each tab reported, which is
+ * what the leader knows when it picks the tab that pops a notification (install it in the leader
+ * before the other tabs join), and the id of every message a leader relayed. (A channel object hears what every other object of the same name posts, in its
  * own page too, and after the objects created before it.)
  */
 export async function listenToChannel(page: Page, name: string): Promise<void> {
   await page.evaluate((channelName) => {
     const focused = new Map<string, boolean>()
+    const relayed: Array<{ id: string; from: string }> = []
     new BroadcastChannel(channelName).addEventListener('message', (event: MessageEvent) => {
-      const wire = event.data as { kind?: string; from?: string; presence?: { focused?: boolean } }
+      const wire = event.data as { kind?: string; from?: string; presence?: { focused?: boolean }; message?: { id?: string } }
       if ((wire.kind === 'hello' || wire.kind === 'presence') && wire.from) focused.set(wire.from, wire.presence?.focused === true)
       if (wire.kind === 'bye' && wire.from) focused.delete(wire.from)
+      if (wire.kind === 'message' && typeof wire.message?.id === 'string') relayed.push({ id: wire.message.id, from: wire.from ?? '' })
     })
-    ;(window as unknown as { __focusedTabs: () => number }).__focusedTabs = () => [...focused.values()].filter(Boolean).length
+    const probe = window as unknown as { __focusedTabs: () => number; __relayed: Array<{ id: string; from: string }> }
+    probe.__focusedTabs = () => [...focused.values()].filter(Boolean).length
+    probe.__relayed = relayed
   }, name)
+}
+
+/** The messages the channel listener in `page` heard a leader relay, in order: id and the leader's tab id. */
+export async function relayedIds(page: Page): Promise<Array<{ id: string; from: string }>> {
+  return page.evaluate(() => (window as unknown as { __relayed: Array<{ id: string; from: string }> }).__relayed.slice())
 }
 
 /** How many tabs the channel listener in `page` last heard report focus. */

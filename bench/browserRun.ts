@@ -48,7 +48,7 @@ export async function runPage(
     await server.backend.waitFor(() => server.backend.openConnections === 1, 5_000, 'one open stream')
     // Let the page go idle after connecting.
     await sleep(300)
-    if (options.trace) await browser.startTracing(page, { categories: ['toplevel', 'disabled-by-default-devtools.timeline'] })
+    if (options.trace) await browser.startTracing(page, { categories: ['toplevel'] })
     const start = now()
     server.backend.sendRaw(stream.text)
     const { settled, lastAnswer } = await waitForSettle(page, start, options.capMs)

@@ -52,13 +52,24 @@ const bundleBench: BenchModule = {
     // The dist as `npm run build` makes it: the repository's Vite config, into a temporary directory.
     const outDir = await mkdtemp(join(tmpdir(), 'vue-sse-hub-dist-'))
     try {
-      await build({
+      const built = (await build({
         configFile: join(root, 'vite.config.ts'),
         root,
         logLevel: 'warn',
         mode: 'production',
         build: { outDir, emptyOutDir: true, sourcemap: false },
-      })
+      })) as Rolldown.RolldownOutput | Rolldown.RolldownOutput[]
+      // Where the bytes are: the largest modules, unminified (what the dist holds before minification).
+      const modules = (Array.isArray(built) ? built : [built])
+        .flatMap((o) => o.output)
+        .flatMap((chunk) => (chunk.type === 'chunk' ? Object.entries(chunk.modules) : []))
+        .map(([id, info]) => [id.replace(root, '').replace(/^node_modules\//, ''), info.renderedLength] as const)
+        .sort((a, b) => b[1] - a[1])
+      const total = modules.reduce((n, [, length]) => n + length, 0)
+      const largest = modules
+        .slice(0, 6)
+        .map(([id, length]) => `${id} ${((length / total) * 100).toFixed(0)}%`)
+        .join(', ')
       const dist = join(outDir, 'vue-sse-hub.js')
       const distCode = await readFile(dist, 'utf8')
       const imports = [...distCode.matchAll(/^import\b[^'"]*['"]([^'"]+)['"]/gm)].map((m) => m[1])
@@ -86,7 +97,7 @@ const bundleBench: BenchModule = {
         detail:
           `Ours: dist/vue-sse-hub.js from the repository's Vite config (eventsource-parser bundled in, every export: ` +
           `plugin, hub, connection, tab sharing, store, composables, popups), ${kB(ours.minified).toFixed(1)} kB ` +
-          `minified. Peer: ${peerName}'s published ${extra}, ${kB(peer.minified).toFixed(1)} kB minified. ${method}`,
+          `minified; largest parts (share of the unminified dist): ${largest}. Peer: ${peerName}'s published ${extra}, ${kB(peer.minified).toFixed(1)} kB minified. ${method}`,
       })
       return [
         row('vue-sse', vueSse, 'dist/vue-sse.esm.js (EventSource wrapper, no store, no popups)'),

@@ -73,7 +73,8 @@ function markdown(results: { module: string; rows: BenchRow[]; seconds: number }
     '',
     `Written by \`npm run bench\` on ${new Date().toISOString()}: Node ${process.version}, ` +
       `${cpu.length} × ${cpu[0]?.model.trim() ?? 'unknown CPU'}, ${process.platform}/${process.arch}. ` +
-      'Absolute figures depend on the machine; the ratios are what the targets check.',
+      'Absolute figures depend on the machine; the ratios are what the targets check. ' +
+      'How each row is measured: bench/README.md.',
     '',
     `| ${headers.join(' | ')} |`,
     `|${headers.map((_, i) => (i === 0 || i === 5 ? ' --- ' : ' ---: ')).join('|')}|`,

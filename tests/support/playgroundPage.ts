@@ -36,9 +36,14 @@ export async function waitForStatus(page: Page, status: string): Promise<void> {
   await waitForShown(page, `[data-test=connection-status][data-status=${status}]`)
 }
 
-/** Opens the playground and signs in as `user`; resolves once the tab's stream shows open. */
+/**
+ * Opens the playground and signs in as `user` in the tab in front (Playwright's click waits for
+ * animation frames, which a background window gets about once a second); resolves once the tab's
+ * stream shows open.
+ */
 export async function signIn(page: Page, origin: string, user: string, query = ''): Promise<void> {
   await page.goto(`${origin}/${query}`)
+  await page.bringToFront()
   await page.locator('input[data-test=login-username]').fill(user)
   await page.locator('[data-test=login-submit]').click()
   await waitForStatus(page, 'open')

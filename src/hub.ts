@@ -6,7 +6,7 @@ import type { SseBus } from './core/bus'
 import { createConnection } from './core/connection'
 import type { ConnectionState, SseConnection, SseStatus } from './core/connection'
 import { SseError } from './core/errors'
-import { createIdWindow, createTabShare, shareKey, toRelayedState } from './core/tabShare'
+import { createIdWindow, createTabShare, jwtSubject, shareKey, toRelayedState } from './core/tabShare'
 import type { RelayedConnectionState, TabShare } from './core/tabShare'
 import { createNotifier } from './notify/notifier'
 import type { Notifier } from './notify/notifier'
@@ -63,7 +63,7 @@ export function createSseHub(options: SseHubOptions, context: SseHubContext = {}
   const successStatuses = options.calc?.successStatuses ?? defaultCalcOptions.successStatuses
   const debug = options.debug === true
   const scope = effectScope(true)
-  const ids = createIdWindow()
+  let ids = createIdWindow()
 
   let store: SseStore | undefined
   let storeResolved = false
@@ -266,6 +266,8 @@ export function createSseHub(options: SseHubOptions, context: SseHubContext = {}
     const wasFollowing = role === 'follower'
     leave(broadcast)
     connection.setLastEventId('')
+    // Ids are the server's per-stream business: the next user's stream may reuse them.
+    ids = createIdWindow()
     lastDeliveredId = ''
     seenReconnects = connection.state.reconnects
     notifier?.closeAll()
@@ -275,8 +277,14 @@ export function createSseHub(options: SseHubOptions, context: SseHubContext = {}
   }
 
   /** The token changed while logged in: reconnect with it, keeping the data (it may be a refresh). */
-  function tokenChanged(): void {
+  function tokenChanged(previous: string): void {
     if (!active) return connect()
+    if (isOtherUser(previous, token)) {
+      // Another signed-in user: the previous user's data must not stay on screen.
+      stop(false)
+      connect()
+      return
+    }
     if (share && shareKey(absoluteUrl(), token ?? null) !== shareKeyInUse) {
       // Another user, or an opaque token that cannot tell: join the group of the new key.
       leave(false)
@@ -295,7 +303,7 @@ export function createSseHub(options: SseHubOptions, context: SseHubContext = {}
           (next, previous) => {
             token = next
             if (!next) stop(true)
-            else if (previous) tokenChanged()
+            else if (previous) tokenChanged(previous)
             else connect()
           },
           { immediate: true },
@@ -339,4 +347,12 @@ export function createSseHub(options: SseHubOptions, context: SseHubContext = {}
     },
     options,
   }
+}
+
+/** Both tokens name their user (JWT `sub`) and the users differ; opaque tokens cannot tell. */
+function isOtherUser(previous: string, next: string | null | undefined): boolean {
+  if (!next) return false
+  const before = jwtSubject(previous)
+  const after = jwtSubject(next)
+  return before !== null && after !== null && before !== after
 }

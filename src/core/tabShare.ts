@@ -612,7 +612,8 @@ function randomId(): string {
   return `${Date.now().toString(36)}-${part()}-${part()}`
 }
 
-function jwtSubject(token: string): string | null {
+/** The `sub` claim of a JWT (a leading `Bearer ` ignored), or null for opaque tokens. */
+export function jwtSubject(token: string): string | null {
   const parts = token.replace(/^Bearer\s+/i, '').split('.')
   if (parts.length !== 3 || parts[1] === '') return null
   try {

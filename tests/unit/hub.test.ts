@@ -112,6 +112,47 @@ describe('createSseHub', () => {
     expect(hub.store!.stats.reconnects).toBe(0)
   })
 
+  it("the next user's stream may reuse ids the previous user's stream had", async () => {
+    const token = ref<string | null>('alice')
+    const hub = hubWith({ token })
+    const got: unknown[] = []
+    hub.on('3', (data) => {
+      got.push(data)
+    })
+    await waitFor(() => expect(hub.status).toBe('open'))
+    fake.last!.push(event('1', '3', { user: 'alice' }))
+    await waitFor(() => expect(got).toHaveLength(1))
+
+    token.value = null
+    await nextTick()
+    token.value = 'bob'
+    await waitFor(() => expect(fake.calls).toHaveLength(2))
+    await waitFor(() => expect(hub.status).toBe('open'))
+    fake.last!.push(event('1', '3', { user: 'bob' }))
+    await waitFor(() => expect(got).toEqual([{ user: 'alice' }, { user: 'bob' }]))
+  })
+
+  it('a token of another user (JWT sub) clears the data; a refresh for the same user keeps it', async () => {
+    const jwt = (sub: string, n: number): string =>
+      `h.${Buffer.from(JSON.stringify({ sub, n })).toString('base64url')}.s`
+    const token = ref<string | null>(jwt('alice', 1))
+    const hub = hubWith({ token })
+    await waitFor(() => expect(hub.status).toBe('open'))
+    fake.last!.push(event('1', '4', { alarmId: 'a1' }))
+    await waitFor(() => expect(hub.store!.alarms).toHaveLength(1))
+
+    token.value = jwt('alice', 2)
+    await waitFor(() => expect(fake.calls).toHaveLength(2))
+    expect(fake.last!.headers['Last-Event-ID']).toBe('1')
+    expect(hub.store!.alarms).toHaveLength(1)
+
+    token.value = jwt('bob', 1)
+    await waitFor(() => expect(fake.calls).toHaveLength(3))
+    expect(hub.store!.alarms).toHaveLength(0)
+    expect(fake.last!.headers['Last-Event-ID']).toBeUndefined()
+    expect(fake.last!.headers.Authorization).toBe(`Bearer ${jwt('bob', 1)}`)
+  })
+
   /** Opens a hub, delivers ids 1 and 2, breaks the stream and waits for the resumed one. */
   async function resumedAfter2(): Promise<{ hub: SseHub; got: unknown[] }> {
     const hub = hubWith({ token: 't' })

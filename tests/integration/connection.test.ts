@@ -1,24 +1,14 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { startMockServer } from '../../playground/server'
-import type { MockServer } from '../../playground/server'
+import { describe, expect, it } from 'vitest'
 import { fastReconnect, recordingClient, sleep } from '../support/client'
 import type { RecordingClient } from '../support/client'
+import { useMockServer } from '../support/mockServer'
 
-let server: MockServer
 let clients: RecordingClient[] = []
 let token: string
 
-beforeAll(async () => {
-  server = await startMockServer({ heartbeatMs: 0, retryMs: null })
-})
-afterAll(async () => {
-  await server.close()
-})
-afterEach(async () => {
+const server = useMockServer({ heartbeatMs: 0, retryMs: null }, () => {
   for (const client of clients) client.connection.close()
   clients = []
-  await server.backend.waitFor(() => server.backend.openConnections === 0, 2000, 'streams to close')
-  server.backend.reset()
 })
 
 let userSeq = 0

@@ -1,20 +1,18 @@
 import { createPinia, setActivePinia } from 'pinia'
 import type { Pinia } from 'pinia'
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
+import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { ref } from 'vue'
 import type { Ref } from 'vue'
-import { startMockServer } from '../../playground/server'
-import type { MockServer } from '../../playground/server'
 import type { SseError } from '../../src/core/errors'
 import { createSseHub } from '../../src/hub'
 import type { SseHub } from '../../src/hub'
 import type { SseHubOptions } from '../../src/options'
 import { sleep } from '../support/client'
+import { useMockServer } from '../support/mockServer'
 
 // The hub against the real mock backend on 127.0.0.1, through Node's own fetch: what a logged-in user's
 // app does with the one connection, from login to logout.
 
-let server: MockServer
 let pinia: Pinia
 let hubs: SseHub[] = []
 let userSeq = 0
@@ -70,12 +68,11 @@ function countingFetch(input: RequestInfo | URL, init?: RequestInit): Promise<Re
   )
 }
 
-beforeAll(async () => {
-  // Pings every 100 ms keep the watchdog fed; no `retry:` so the client's own backoff applies.
-  server = await startMockServer({ heartbeatMs: 100, retryMs: null })
-})
-afterAll(async () => {
-  await server.close()
+// Pings every 100 ms keep the watchdog fed; no `retry:` so the client's own backoff applies.
+const server = useMockServer({ heartbeatMs: 100, retryMs: null }, () => {
+  for (const hub of hubs) hub.dispose()
+  hubs = []
+  vi.unstubAllGlobals()
 })
 beforeEach(() => {
   pinia = createPinia()
@@ -83,13 +80,6 @@ beforeEach(() => {
   liveStreams = 0
   peakLiveStreams = 0
   vi.stubGlobal('fetch', countingFetch)
-})
-afterEach(async () => {
-  for (const hub of hubs) hub.dispose()
-  hubs = []
-  vi.unstubAllGlobals()
-  await server.backend.waitFor(() => server.backend.openConnections === 0, 2000, 'streams to close')
-  server.backend.reset()
 })
 
 interface Setup {

@@ -1,5 +1,5 @@
 import type { Browser } from 'playwright-core'
-import { launchChromium } from './browser'
+import { launchChromium } from '../tests/support/chromium'
 import { median, runPage } from './browserRun'
 import type { RunResult } from './browserRun'
 import { burstStream, smallMessageStream } from './burstStream'

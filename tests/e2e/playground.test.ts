@@ -1,7 +1,8 @@
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest'
-import { launchBrowser, startPlayground } from '../support/browser'
+import { startPlayground } from '../support/browser'
 import type { Playground } from '../support/browser'
+import { launchChromium } from '../support/chromium'
 import { alarmTitles as titlesIn, openSignedIn, roleShown, signIn, waitForShown, waitForStatus } from '../support/playgroundPage'
 
 // The playground as a user drives it, in real Chromium, against the mock backend Vite mounts.
@@ -15,7 +16,7 @@ let pageErrors: string[]
 let userSeq = 0
 
 beforeAll(async () => {
-  ;[browser, playground] = await Promise.all([launchBrowser(), startPlayground()])
+  ;[browser, playground] = await Promise.all([launchChromium(), startPlayground()])
 })
 
 afterAll(async () => {

@@ -1,7 +1,8 @@
 import type { Browser, BrowserContext, Page, Request } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest'
-import { launchBrowser, startPlayground } from '../support/browser'
+import { startPlayground } from '../support/browser'
 import type { Playground } from '../support/browser'
+import { launchChromium } from '../support/chromium'
 import {
   alarmTitles,
   focus,
@@ -42,7 +43,7 @@ let pageErrors: string[]
 let userSeq = 0
 
 beforeAll(async () => {
-  ;[browser, playground] = await Promise.all([launchBrowser(), startPlayground()])
+  ;[browser, playground] = await Promise.all([launchChromium(), startPlayground()])
   // Every stream the browser opens stays open, so the server's counts show every one of them
   // (the default policy would quietly replace a second stream of the same user).
   playground.backend.setDuplicate('allow')

@@ -1,38 +1,13 @@
-import { existsSync } from 'node:fs'
 import { createServer as createNetServer } from 'node:net'
 import type { AddressInfo } from 'node:net'
 import { fileURLToPath } from 'node:url'
-import { chromium } from 'playwright-core'
-import type { Browser } from 'playwright-core'
 import { createServer } from 'vite'
 import type { ViteDevServer } from 'vite'
 import type { MockBackend } from '../../playground/server/backend.ts'
 import { mockBackendPluginName } from '../../playground/server/vitePlugin.ts'
 import type { MockBackendPlugin } from '../../playground/server/vitePlugin.ts'
 
-/** Debian's Chromium; CI installs it (`.ci`), nothing is downloaded. */
-export const CHROMIUM_PATH = '/usr/bin/chromium'
-
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-]
-
 const root = fileURLToPath(new URL('../..', import.meta.url))
-
-/** Launches headless Chromium; fails (never skips) when it is not installed. */
-export async function launchBrowser(): Promise<Browser> {
-  if (!existsSync(CHROMIUM_PATH)) {
-    throw new Error(`Chromium not found at ${CHROMIUM_PATH}: apt-get install -y chromium`)
-  }
-  return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS })
-}
 
 /** The playground served by Vite, with the mock backend it mounts. */
 export interface Playground {

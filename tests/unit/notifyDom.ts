@@ -1,7 +1,9 @@
 import ElementPlus, { ElNotification } from 'element-plus'
-import { vi } from 'vitest'
+import { afterEach, beforeEach, vi } from 'vitest'
 import type { App, AppContext } from 'vue'
 import { createApp, nextTick } from 'vue'
+import type { Notifier } from '../../src/notify/notifier'
+import type { SseMessage } from '../../src/protocol'
 
 /** A real Vue app with Element Plus, mounted in the document, whose context popups render in. */
 export function mountApp(): { app: App; appContext: AppContext; unmount: () => void } {
@@ -56,4 +58,46 @@ export async function waitUntilGone(selector = ''): Promise<void> {
 export async function closeEverything(): Promise<void> {
   ElNotification.closeAll()
   await waitUntilGone()
+}
+
+/** What a notify test works with: the app its popups render in, and the notifiers to clean up. */
+export interface NotifyDom {
+  /** Context of the app mounted for the current test. */
+  readonly appContext: AppContext
+  /** Disposes `notifier` after the test; returns it. */
+  track(notifier: Notifier): Notifier
+}
+
+/**
+ * A fresh app before each test; after it, the test's notifiers are disposed, every popup is closed and
+ * gone from the document, and the app is unmounted, so no popup leaks into the next test.
+ */
+export function useNotifyDom(): NotifyDom {
+  let mounted: ReturnType<typeof mountApp> | undefined
+  let notifiers: Notifier[] = []
+  beforeEach(() => {
+    mounted = mountApp()
+  })
+  afterEach(async () => {
+    for (const notifier of notifiers) notifier.dispose()
+    notifiers = []
+    await closeEverything()
+    mounted?.unmount()
+    mounted = undefined
+  })
+  return {
+    get appContext() {
+      if (!mounted) throw new Error('The app is only mounted inside tests')
+      return mounted.appContext
+    },
+    track(notifier) {
+      notifiers.push(notifier)
+      return notifier
+    },
+  }
+}
+
+/** A parsed message of `type` carrying `data`, as the bus hands it to the notifier. */
+export function msg(type: string, data: unknown): SseMessage {
+  return { type, data, id: '' } as SseMessage
 }

@@ -1,29 +1,12 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { h } from 'vue'
 import { createNotifier, createNotifyContext } from '../../src/notify/notifier'
-import type { Notifier } from '../../src/notify/notifier'
 import { defaultRenderers, resolveRenderer } from '../../src/notify/renderers'
 import type { CalcOptions, NotifyOptions } from '../../src/options'
 import type { SseMessage } from '../../src/protocol'
-import { closeEverything, describePopup, flush, mountApp, popups } from './notifyDom'
+import { describePopup, flush, msg, popups, useNotifyDom } from './notifyDom'
 
-let mounted: ReturnType<typeof mountApp>
-let notifier: Notifier | undefined
-
-beforeEach(() => {
-  mounted = mountApp()
-})
-
-afterEach(async () => {
-  notifier?.dispose()
-  notifier = undefined
-  await closeEverything()
-  mounted.unmount()
-})
-
-function msg(type: string, data: unknown): SseMessage {
-  return { type, data, id: '' } as SseMessage
-}
+const dom = useNotifyDom()
 
 /** Sends the messages through a fresh notifier and returns what the user sees. */
 async function show(
@@ -31,7 +14,7 @@ async function show(
   options?: NotifyOptions,
   calc?: CalcOptions,
 ): Promise<Array<ReturnType<typeof describePopup>>> {
-  notifier = createNotifier(options, calc, mounted.appContext)
+  const notifier = dom.track(createNotifier(options, calc, dom.appContext))
   for (const message of messages) notifier.notify(message)
   await flush()
   return popups().map(describePopup)
@@ -142,7 +125,7 @@ describe('sticky alarms', () => {
 
   it('error and critical alarms stay; warnings close after the default duration', async () => {
     vi.useFakeTimers()
-    notifier = createNotifier(undefined, undefined, mounted.appContext)
+    const notifier = dom.track(createNotifier(undefined, undefined, dom.appContext))
     notifier.notify(msg('4', { level: 'warning', content: 'w' }))
     notifier.notify(msg('4', { level: 'error', content: 'e' }))
     notifier.notify(msg('4', { level: 'critical', content: 'c' }))
@@ -226,7 +209,7 @@ describe('custom renderers', () => {
 
   it('a throwing renderer produces no popup, reports the error and does not stop the next one', async () => {
     const errors: unknown[] = []
-    notifier = createNotifier(
+    const notifier = createNotifier(
       {
         renderers: {
           '4': () => {
@@ -235,10 +218,11 @@ describe('custom renderers', () => {
         },
       },
       undefined,
-      mounted.appContext,
+      dom.appContext,
       undefined,
       (error) => errors.push(error),
     )
+    dom.track(notifier)
     expect(() => notifier!.notify(msg('4', {}))).not.toThrow()
     notifier.notify(msg('7', {}))
     await flush()
@@ -250,10 +234,11 @@ describe('custom renderers', () => {
 
   it('never calls the popup function for messages without a popup', () => {
     let calls = 0
-    notifier = createNotifier(undefined, undefined, null, () => {
+    const notifier = createNotifier(undefined, undefined, null, () => {
       calls++
       return { close: () => undefined }
     })
+    dom.track(notifier)
     for (let i = 0; i < 10_000; i++) notifier.notify(msg(i % 2 ? '5-2' : '6-2', { progress: i % 100 }))
     expect(calls).toBe(0)
     notifier.notify(msg('5-1', { status: 1 }))

@@ -1,30 +1,20 @@
 import { ElNotification } from 'element-plus'
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { createNotifier } from '../../src/notify/notifier'
 import type { Notifier } from '../../src/notify/notifier'
 import type { NotifyOptions } from '../../src/options'
 import type { SseMessage } from '../../src/protocol'
-import { closeEverything, describePopup, flush, mountApp, popups, waitUntilGone } from './notifyDom'
+import { describePopup, flush, popups, useNotifyDom, waitUntilGone } from './notifyDom'
 
-let mounted: ReturnType<typeof mountApp>
-let notifier: Notifier | undefined
+const dom = useNotifyDom()
 let clock = 0
 
 beforeEach(() => {
   clock = 1_000_000
-  mounted = mountApp()
-})
-
-afterEach(async () => {
-  notifier?.dispose()
-  notifier = undefined
-  await closeEverything()
-  mounted.unmount()
 })
 
 function create(options?: NotifyOptions): Notifier {
-  notifier = createNotifier(options, undefined, mounted.appContext, undefined, undefined, () => clock)
-  return notifier
+  return dom.track(createNotifier(options, undefined, dom.appContext, undefined, undefined, () => clock))
 }
 
 function alarm(i: number, level = 'warning'): SseMessage {
@@ -141,7 +131,7 @@ describe('storm control', () => {
 describe('closeAll and dispose', () => {
   it('closeAll closes every popup this notifier opened, the summary included, and nothing else', async () => {
     const n = create()
-    ElNotification({ title: 'someone else', duration: 0 }, mounted.appContext)
+    ElNotification({ title: 'someone else', duration: 0 }, dom.appContext)
     for (let i = 0; i < 20; i++) n.notify(alarm(i, 'critical'))
     n.notify({ type: '5-1', data: { status: 1 }, id: '' } as SseMessage)
     await flush()

@@ -1,8 +1,6 @@
-import { afterEach, beforeEach, expect, it } from 'vitest'
+import { beforeEach, expect, it } from 'vitest'
 import { createNotifier } from '../../src/notify/notifier'
-import type { Notifier } from '../../src/notify/notifier'
-import type { SseMessage } from '../../src/protocol'
-import { closeEverything, describePopup, flush, mountApp, popups } from './notifyDom'
+import { describePopup, flush, msg, popups, useNotifyDom } from './notifyDom'
 
 declare global {
   interface Window {
@@ -13,24 +11,11 @@ declare global {
 const imgPayload = '<img src=x onerror="window.__xss=1">'
 const scriptPayload = '<script>window.__xss=2</script>'
 
-let mounted: ReturnType<typeof mountApp>
-let notifier: Notifier | undefined
+const dom = useNotifyDom()
 
 beforeEach(() => {
   delete window.__xss
-  mounted = mountApp()
 })
-
-afterEach(async () => {
-  notifier?.dispose()
-  notifier = undefined
-  await closeEverything()
-  mounted.unmount()
-})
-
-function msg(type: string, data: unknown): SseMessage {
-  return { type, data, id: '' } as SseMessage
-}
 
 function injectedElements(): number {
   return popups()
@@ -45,7 +30,7 @@ async function settle(): Promise<void> {
 }
 
 it('server text in every default popup is literal text, never markup', async () => {
-  notifier = createNotifier({ maxVisible: 20 }, undefined, mounted.appContext)
+  const notifier = dom.track(createNotifier({ maxVisible: 20 }, undefined, dom.appContext))
   notifier.notify(msg('5-1', { calcName: imgPayload, status: 0, message: scriptPayload }))
   notifier.notify(msg('2-1', { calcName: imgPayload, isTrace: 0, message: scriptPayload }))
   notifier.notify(msg('4', { level: 'critical', title: imgPayload, content: scriptPayload, time: imgPayload }))
@@ -66,7 +51,7 @@ it('server text in every default popup is literal text, never markup', async () 
 })
 
 it('strips dangerouslyUseHTMLString from a custom renderer', async () => {
-  notifier = createNotifier(
+  const notifier = createNotifier(
     {
       renderers: {
         '4': (message) => ({
@@ -77,8 +62,9 @@ it('strips dangerouslyUseHTMLString from a custom renderer', async () => {
       },
     },
     undefined,
-    mounted.appContext,
+    dom.appContext,
   )
+  dom.track(notifier)
   notifier.notify(msg('4', { content: imgPayload }))
   await settle()
 

@@ -1,5 +1,5 @@
+import { mulberry32 } from '../tests/support/random'
 import { LAST_CALC_ID, LAST_MESSAGE } from './pages/shared'
-import { mulberry32 } from './sseStream'
 
 /** An SSE byte stream of business messages and what is in it. */
 export interface MessageStream {

@@ -1,3 +1,5 @@
+import { mulberry32 } from '../tests/support/random'
+
 /**
  * A deterministic, realistic SSE byte stream: ids, a few named events, JSON envelopes with CJK text,
  * keep-alive comments, LF line endings (what servers send).
@@ -60,18 +62,6 @@ export function generateSseStream(targetBytes: number, seed = 1): GeneratedStrea
   }
   const bytes = new TextEncoder().encode(parts.join(''))
   return { bytes, events }
-}
-
-/** Small seeded PRNG: the same seed gives the same stream on every machine. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
 }
 
 /** Views of `bytes` of `size` bytes each (the last may be shorter), like network reads. */

@@ -3,6 +3,7 @@ import { createSseParser } from '../../src/core/parser'
 import type { SseParser, SseParserOptions } from '../../src/core/parser'
 import { SseError } from '../../src/core/errors'
 import type { RawSseMessage } from '../../src/protocol'
+import { mulberry32 } from '../support/random'
 
 interface Output {
   messages: RawSseMessage[]
@@ -33,18 +34,6 @@ function collect(options: Partial<SseParserOptions> = {}): { parser: SseParser; 
     ...options,
   })
   return { parser, out }
-}
-
-// Small deterministic PRNG so a failing chunking can be reproduced from its seed.
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
 }
 
 const encoder = new TextEncoder()

@@ -1,10 +1,10 @@
 import 'element-plus/theme-chalk/base.css'
 import 'element-plus/theme-chalk/el-notification.css'
 import { createPinia } from 'pinia'
-import { createApp, h, watch } from 'vue'
+import { createApp, h } from 'vue'
 import { ssePlugin, useSseStore } from '../../src/index'
 import { installHarness } from './harness'
-import { LAST_CALC_ID, LAST_MESSAGE } from './shared'
+import { onLastCalc } from './lastCalc'
 
 // vue-sse-hub with its defaults (popups on); `?notify=0` turns popups off for the throughput run.
 const notify = new URLSearchParams(location.search).get('notify') !== '0'
@@ -18,13 +18,5 @@ const store = useSseStore(pinia)
 installHarness({
   delivered: () => store.stats.received,
   isOpen: () => store.connection.status === 'open',
-  onLast(done) {
-    watch(
-      () => store.calcs[LAST_CALC_ID]?.message,
-      (message) => {
-        if (message === LAST_MESSAGE) done()
-      },
-      { flush: 'sync' },
-    )
-  },
+  onLast: (done) => onLastCalc(store, done),
 })

@@ -1,11 +1,11 @@
 import 'element-plus/theme-chalk/base.css'
 import 'element-plus/theme-chalk/el-notification.css'
 import { createPinia } from 'pinia'
-import { createApp, h, watch } from 'vue'
+import { createApp, h } from 'vue'
 import { createSSE, mountSeedListeners, setSeedConsole } from '../peers/seedPattern'
 import { usePeerStore } from '../peers/peerStore'
 import { installHarness } from './harness'
-import { LAST_CALC_ID, LAST_MESSAGE } from './shared'
+import { onLastCalc } from './lastCalc'
 
 const quiet = (): void => {}
 setSeedConsole({ log: quiet, warn: quiet })
@@ -21,13 +21,5 @@ const source = createSSE('/api/sse')
 installHarness({
   delivered: () => store.received,
   isOpen: () => source.readyState === EventSource.OPEN,
-  onLast(done) {
-    watch(
-      () => store.calcs[LAST_CALC_ID]?.message,
-      (message) => {
-        if (message === LAST_MESSAGE) done()
-      },
-      { flush: 'sync' },
-    )
-  },
+  onLast: (done) => onLastCalc(store, done),
 })

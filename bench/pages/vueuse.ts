@@ -1,11 +1,11 @@
 import 'element-plus/theme-chalk/base.css'
 import 'element-plus/theme-chalk/el-notification.css'
 import { createPinia } from 'pinia'
-import { createApp, h, watch } from 'vue'
+import { createApp, h } from 'vue'
 import { usePeerStore } from '../peers/peerStore'
 import { useVueuseNotifications } from '../peers/vueusePattern'
 import { installHarness } from './harness'
-import { LAST_CALC_ID, LAST_MESSAGE } from './shared'
+import { onLastCalc } from './lastCalc'
 
 const pinia = createPinia()
 const app = createApp({
@@ -15,15 +15,7 @@ const app = createApp({
     installHarness({
       delivered: () => store.received,
       isOpen: () => status.value === 'OPEN',
-      onLast(done) {
-        watch(
-          () => store.calcs[LAST_CALC_ID]?.message,
-          (message) => {
-            if (message === LAST_MESSAGE) done()
-          },
-          { flush: 'sync' },
-        )
-      },
+      onLast: (done) => onLastCalc(store, done),
     })
     return () => h('main', '@vueuse/core useEventSource')
   },

@@ -78,22 +78,39 @@ function customClass(type: string): string {
   return `sse-notify sse-notify--${type}`
 }
 
+/** What the popup of a finished calculation shows. */
+interface CalcOutcome {
+  ok: boolean
+  name: string | undefined
+  status: string
+  /** Why it failed; shown only when it did. */
+  reason: string | undefined
+}
+
+/** The popup of a finished calculation: success or error, its name and status, the reason of a failure. */
+function endPopup(type: string, labels: NotifyMessages, outcome: CalcOutcome): Partial<NotificationOptions> {
+  return {
+    title: labels.titles[type],
+    type: outcome.ok ? 'success' : 'error',
+    customClass: customClass(type),
+    message: notifyBody([
+      row(labels.fields.name, outcome.name),
+      row(labels.fields.status, outcome.status),
+      outcome.ok ? undefined : row(labels.fields.message, outcome.reason),
+    ]),
+  }
+}
+
 /** End of a steady, sandbox steady, dyn or sandbox dyn calculation: success by `calc.successStatuses`. */
 const calcEnd: NotifyRenderer = (message, context) => {
   const data = record(message.data)
-  const labels = getNotifyMessages(context.locale)
   const value = status(data.status)
-  const ok = context.isSuccess(value)
-  return {
-    title: labels.titles[message.type],
-    type: ok ? 'success' : 'error',
-    customClass: customClass(message.type),
-    message: notifyBody([
-      row(labels.fields.name, text(data.calcName)),
-      row(labels.fields.status, context.statusLabel(value)),
-      ok ? undefined : row(labels.fields.message, text(data.message)),
-    ]),
-  }
+  return endPopup(message.type, getNotifyMessages(context.locale), {
+    ok: context.isSuccess(value),
+    name: text(data.calcName),
+    status: context.statusLabel(value),
+    reason: text(data.message),
+  })
 }
 
 /** End of a trace calculation: success iff `isTrace === 1`, whatever `status` says. */
@@ -101,16 +118,12 @@ const traceEnd: NotifyRenderer = (message, context) => {
   const data = record(message.data)
   const labels = getNotifyMessages(context.locale)
   const ok = data.isTrace === 1
-  return {
-    title: labels.titles[message.type],
-    type: ok ? 'success' : 'error',
-    customClass: customClass(message.type),
-    message: notifyBody([
-      row(labels.fields.name, text(data.calcName)),
-      row(labels.fields.status, ok ? labels.status.success : labels.status.failure),
-      ok ? undefined : row(labels.fields.message, text(data.message) ?? labels.traceError),
-    ]),
-  }
+  return endPopup(message.type, labels, {
+    ok,
+    name: text(data.calcName),
+    status: ok ? labels.status.success : labels.status.failure,
+    reason: text(data.message) ?? labels.traceError,
+  })
 }
 
 function alarmBody(data: Record<string, unknown>, labels: NotifyMessages, context: NotifyContext): VNode {

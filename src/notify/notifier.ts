@@ -8,6 +8,7 @@ import { defaultCalcOptions } from '../options'
 import type { SseMessage } from '../protocol'
 import type { NotifyLocale } from './locale'
 import { getNotifyMessages } from './locale'
+import { queueMount } from './mountQueue'
 import { defaultRenderers, resolveRenderer } from './renderers'
 
 /** The popup function the notifier drives; `ElNotification` by default. */
@@ -18,11 +19,15 @@ export type NotifyFunction = (
 
 /** Shows the popup of each message, with storm control. */
 export interface Notifier {
-  /** Shows the popup of one decoded message, if its type has one. Never throws. */
+  /**
+   * Decides at once whether one decoded message gets a popup (or is counted in the summary) and
+   * queues the popup's mount for a later task. Never throws.
+   */
   notify: (message: SseMessage) => void
   /**
-   * Closes every popup this notifier opened, the summary included (on logout). The popups close
-   * on the next tick; the next message already starts a fresh storm window.
+   * Closes every popup this notifier opened, the summary included (on logout), and drops those still
+   * waiting to be mounted. Open popups close on the next tick; the next message already starts a
+   * fresh storm window.
    */
   closeAll: () => void
   /** Closes everything and ignores later messages. */
@@ -64,8 +69,14 @@ function closeSoon(handle: NotificationHandle): void {
   void nextTick(() => handle.close())
 }
 
+/** One popup of this notifier: queued until its mount task runs, then open until it closes. */
+interface Popup {
+  handle: NotificationHandle | null
+  cancelMount: (() => void) | null
+}
+
 interface Summary {
-  handle: NotificationHandle
+  popup: Popup
   count: ShallowRef<number>
   alarmsOnly: ShallowRef<boolean>
   type: NotificationOptions['type']
@@ -76,6 +87,10 @@ interface Summary {
  * Creates the notifier the plugin feeds every decoded message to. Renderers come from
  * `options.renderers` over the built-in ones; within `groupWindow` ms at most `maxVisible` popups
  * open, the rest are counted in one summary popup updated in place.
+ *
+ * Which messages get a popup and what the summary counts is decided while the message is handled;
+ * each popup is mounted in a later task of its own, in message order, so handling a burst never
+ * includes a component mount. `closeAll` and `dispose` drop the popups still waiting.
  *
  * @param appContext passed to every popup, so VNode content can use the app's components
  * @param notifyFn the popup function (`ElNotification`; replaceable for tests or other UIs)
@@ -104,75 +119,108 @@ export function createNotifier(
     else renderers.delete(type)
   }
 
-  const opened = new Set<NotificationHandle>()
+  // Popups queued or open; the set closeAll empties.
+  const live = new Set<Popup>()
   let windowStart = Number.NEGATIVE_INFINITY
   let shownInWindow = 0
   let summary: Summary | null = null
   let disposed = false
 
-  function open(popup: Partial<NotificationOptions>, onClosed?: () => void): NotificationHandle {
-    const userOnClose = popup.onClose
-    let handle: NotificationHandle | undefined
-    let closed = false
-    handle = notifyFn(
-      {
-        ...popup,
-        // Server text is never HTML, whatever a custom renderer asks for.
-        dangerouslyUseHTMLString: false,
-        onClose: (vm: VNode) => {
-          closed = true
-          if (handle) opened.delete(handle)
-          onClosed?.()
-          userOnClose?.(vm)
-        },
-      },
-      appContext,
+  function report(messageType: string, cause: unknown): void {
+    onError?.(
+      new SseError('handler', `Notification for messageType "${messageType}" failed`, { messageType, cause }),
     )
-    if (!closed) opened.add(handle)
-    return handle
+  }
+
+  /**
+   * Queues the popup's mount. `onClosed` runs once it has closed, or when its mount failed (it never
+   * runs for a popup cancelled before its mount).
+   */
+  function open(messageType: string, popupOptions: Partial<NotificationOptions>, onClosed?: () => void): Popup {
+    const userOnClose = popupOptions.onClose
+    const popup: Popup = { handle: null, cancelMount: null }
+    const mount = (): void => {
+      popup.cancelMount = null
+      try {
+        popup.handle = notifyFn(
+          {
+            ...popupOptions,
+            // Server text is never HTML, whatever a custom renderer asks for.
+            dangerouslyUseHTMLString: false,
+            onClose: (vm: VNode) => {
+              live.delete(popup)
+              onClosed?.()
+              userOnClose?.(vm)
+            },
+          },
+          appContext,
+        )
+      } catch (cause) {
+        live.delete(popup)
+        onClosed?.()
+        report(messageType, cause)
+      }
+    }
+    popup.cancelMount = queueMount(mount)
+    live.add(popup)
+    return popup
+  }
+
+  function close(popup: Popup): void {
+    live.delete(popup)
+    if (popup.cancelMount) {
+      popup.cancelMount()
+      popup.cancelMount = null
+    } else if (popup.handle) {
+      closeSoon(popup.handle)
+    }
   }
 
   function openSummary(
+    messageType: string,
     count: ShallowRef<number>,
     alarmsOnly: ShallowRef<boolean>,
     type: Summary['type'],
     sticky: boolean,
   ): Summary {
-    const popup: Partial<NotificationOptions> = {
+    const popupOptions: Partial<NotificationOptions> = {
       title: messages.summaryTitle,
       type,
       customClass: 'sse-notify sse-notify--summary',
-      // A render function reading the refs: the count updates in place.
+      // A render function reading the refs: the count updates in place, and a summary mounted after
+      // more messages were folded shows the count of that moment.
       message: () => h('p', { class: 'sse-notify__summary' }, messages.summary(count.value, alarmsOnly.value)),
     }
-    if (sticky) popup.duration = 0
+    if (sticky) popupOptions.duration = 0
     let entry: Summary | undefined
-    const handle = open(popup, () => {
+    const popup = open(messageType, popupOptions, () => {
       if (summary === entry) summary = null
     })
-    entry = { handle, count, alarmsOnly, type, sticky }
+    entry = { popup, count, alarmsOnly, type, sticky }
     return entry
   }
 
-  function fold(type: string, popup: Partial<NotificationOptions>): void {
-    const isAlarm = alarmTypes.has(type)
-    const sticky = popup.duration !== undefined && popup.duration <= 0
+  function fold(messageType: string, popupOptions: Partial<NotificationOptions>): void {
+    const isAlarm = alarmTypes.has(messageType)
+    const sticky = popupOptions.duration !== undefined && popupOptions.duration <= 0
     if (summary === null) {
-      summary = openSummary(shallowRef(1), shallowRef(isAlarm), popup.type, sticky)
+      summary = openSummary(messageType, shallowRef(1), shallowRef(isAlarm), popupOptions.type, sticky)
       return
     }
     summary.count.value++
     if (!isAlarm) summary.alarmsOnly.value = false
-    // A folded error or sticky alarm must not vanish with a milder summary: reopen it stronger.
-    const upgrade = severityOf(popup.type) > severityOf(summary.type)
+    // A folded error or sticky alarm must not vanish with a milder summary: reopen it stronger
+    // (a milder summary still waiting for its mount is simply never shown).
+    const upgrade = severityOf(popupOptions.type) > severityOf(summary.type)
     if (upgrade || (sticky && !summary.sticky)) {
       const previous = summary
       summary = null
-      closeSoon(previous.handle)
+      close(previous.popup)
       summary = openSummary(
+        messageType,
         previous.count,
         previous.alarmsOnly,
-        upgrade ? popup.type : previous.type,
+        upgrade ? popupOptions.type : previous.type,
         previous.sticky || sticky,
       )
     }
@@ -192,27 +240,21 @@ export function createNotifier(
       }
       if (shownInWindow < maxVisible) {
         shownInWindow++
-        open(popup)
+        open(message.type, popup)
       } else {
         fold(message.type, popup)
       }
     } catch (cause) {
-      onError?.(
-        new SseError('handler', `Notification for messageType "${message.type}" failed`, {
-          messageType: message.type,
-          cause,
-        }),
-      )
+      report(message.type, cause)
     }
   }
 
   function closeAll(): void {
-    const handles = [...opened]
-    opened.clear()
+    const popups = [...live]
     summary = null
     windowStart = Number.NEGATIVE_INFINITY
     shownInWindow = 0
-    for (const handle of handles) closeSoon(handle)
+    for (const popup of popups) close(popup)
   }
 
   function dispose(): void {

@@ -2,6 +2,7 @@ import ElementPlus, { ElNotification } from 'element-plus'
 import { afterEach, beforeEach, vi } from 'vitest'
 import type { App, AppContext } from 'vue'
 import { createApp, nextTick } from 'vue'
+import { mountsSettled } from '../../src/notify/mountQueue'
 import type { Notifier } from '../../src/notify/notifier'
 import type { SseMessage } from '../../src/protocol'
 
@@ -38,8 +39,17 @@ export function describePopup(el: HTMLElement): { title: string; text: string; t
   }
 }
 
-/** Lets Vue render pending updates. */
+/**
+ * Lets every queued popup mount (each in its own task), then lets Vue render pending updates.
+ * Under fake timers the mount tasks are run by advancing the fake clock a millisecond at a time.
+ */
 export async function flush(): Promise<void> {
+  let settled = false
+  const mounted = mountsSettled().then(() => {
+    settled = true
+  })
+  for (let round = 0; !settled && vi.isFakeTimers() && round < 100; round++) await vi.advanceTimersByTimeAsync(1)
+  await mounted
   await nextTick()
   await nextTick()
 }

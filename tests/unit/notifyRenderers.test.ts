@@ -232,7 +232,7 @@ describe('custom renderers', () => {
     expect((errors[0] as Error & { cause: Error }).cause.message).toBe('boom')
   })
 
-  it('never calls the popup function for messages without a popup', () => {
+  it('never calls the popup function for messages without a popup', async () => {
     let calls = 0
     const notifier = createNotifier(undefined, undefined, null, () => {
       calls++
@@ -240,8 +240,10 @@ describe('custom renderers', () => {
     })
     dom.track(notifier)
     for (let i = 0; i < 10_000; i++) notifier.notify(msg(i % 2 ? '5-2' : '6-2', { progress: i % 100 }))
+    await flush()
     expect(calls).toBe(0)
     notifier.notify(msg('5-1', { status: 1 }))
+    await flush()
     expect(calls).toBe(1)
   })
 })

@@ -1,5 +1,4 @@
-import type { SseStatus } from '../core/connection'
-import type { SseErrorInfo } from '../core/errors'
+import type { RelayedConnectionState } from '../core/tabShare'
 import type { SseRole } from '../hub'
 import { calcMessageTypes, EventType } from '../protocol'
 import type { AlarmLevel, AlarmPayload, CalcKind, CalcPayload, ScadaPayload, SseMessage } from '../protocol'
@@ -7,19 +6,11 @@ import type { AlarmLevel, AlarmPayload, CalcKind, CalcPayload, ScadaPayload, Sse
 // Pure state changes: plain objects in, the same objects mutated, no Vue and no clock (time comes in
 // through the context). The store runs them on its reactive state; tests and benchmarks on plain objects.
 
-/** What the store knows about the connection (plain data, never a live object). */
-export interface ConnectionSnapshot {
-  status: SseStatus
-  /** Last event id seen; '' before the first one. */
-  lastEventId: string
-  /** Failed attempts in a row; 0 after a good open. */
-  attempt: number
-  /** Last error, as plain data. */
-  error: SseErrorInfo | null
-  /** When the current stream opened (ms since epoch). */
-  openedAt: number | null
-  /** When the last message arrived (ms since epoch). */
-  lastMessageAt: number | null
+/**
+ * What the store knows about the connection (plain data, never a live object): the state a leader
+ * relays, without the reconnect count (kept per login in `stats.reconnects`), plus this tab's role.
+ */
+export interface ConnectionSnapshot extends Omit<RelayedConnectionState, 'reconnects'> {
   /** Which part this tab plays in the shared connection. */
   role: SseRole
 }

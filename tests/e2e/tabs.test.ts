@@ -108,6 +108,16 @@ async function popupCounts(tabs: Tab[], title: string): Promise<number[]> {
   return Promise.all(tabs.map(({ page }) => popupsFor(page, title)))
 }
 
+/** Three tabs of one user: the first signs in (and leads), the other two open signed in and follow. */
+async function threeTabsOf(user: string): Promise<[Tab, Tab, Tab]> {
+  const [a, b, c] = [await newTab(), await newTab(), await newTab()]
+  await signIn(a.page, playground.url, user)
+  // Same origin, same localStorage: the other tabs are signed in already.
+  await openSignedIn(b.page, playground.url, 'follower')
+  await openSignedIn(c.page, playground.url, 'follower')
+  return [a, b, c]
+}
+
 describe('one stream for all tabs of a user', () => {
   test('three tabs: one stream, truthful panels, every store updated, one popup in the focused tab or the leader', async () => {
     const { backend } = playground
@@ -165,10 +175,7 @@ describe('one stream for all tabs of a user', () => {
   test('the leader closes, then crashes: another tab leads at once from the last id, every alarm once', async () => {
     const { backend } = playground
     const user = nextUser()
-    const [a, b, c] = [await newTab(), await newTab(), await newTab()]
-    await signIn(a.page, playground.url, user)
-    await openSignedIn(b.page, playground.url, 'follower')
-    await openSignedIn(c.page, playground.url, 'follower')
+    const [a, b, c] = await threeTabsOf(user)
     const channel = await shareChannelName(a.page, playground.url)
     for (const { page } of [b, c]) await listenToChannel(page, channel)
     const sent = [await alarmEverywhere(user, [a, b, c])]
@@ -273,10 +280,7 @@ describe('one stream for all tabs of a user', () => {
   test('logout in one tab closes the stream and signs every tab out for good; signing in again gives one stream', async () => {
     const { backend } = playground
     const user = nextUser()
-    const [a, b, c] = [await newTab(), await newTab(), await newTab()]
-    await signIn(a.page, playground.url, user)
-    await openSignedIn(b.page, playground.url, 'follower')
-    await openSignedIn(c.page, playground.url, 'follower')
+    const [a, b, c] = await threeTabsOf(user)
     await alarmEverywhere(user, [a, b, c])
 
     // Logout from a follower: the leader, in another tab, must close the stream.

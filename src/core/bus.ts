@@ -27,7 +27,10 @@ export interface SseBus {
 }
 
 export interface SseBusOptions {
-  /** Receives every error a handler throws; the other handlers and the caller go on. */
+  /**
+   * Receives every error a handler throws; the other handlers and the caller go on.
+   * @default undefined (errors are swallowed)
+   */
   onError?: (error: SseError) => void
 }
 

@@ -32,17 +32,32 @@ export interface ConnectionCallbacks {
   /**
    * Every SSE message of the live stream. `message.lastEventId` is the id to resume from;
    * `onStateChange` is not called per message (read `state` for `lastEventId` / `lastMessageAt`).
+   * @default undefined
    */
   onMessage?: (message: RawSseMessage) => void
-  /** Every change of status, attempt, error or a `setLastEventId()`. */
+  /**
+   * Every change of status, attempt, error or a `setLastEventId()`.
+   * @default undefined
+   */
   onStateChange?: (state: Readonly<ConnectionState>) => void
-  /** Every error, as it happens. */
+  /**
+   * Every error, as it happens.
+   * @default undefined
+   */
   onError?: (error: SseError) => void
 }
 
 /** Platform pieces, replaceable in tests and non-browser hosts. */
 export interface ConnectionEnvironment {
+  /**
+   * `fetch` of the fetch transport.
+   * @default globalThis.fetch
+   */
   fetch?: typeof fetch
+  /**
+   * `EventSource` of the eventsource transport.
+   * @default globalThis.EventSource
+   */
   EventSource?: typeof EventSource
   /** Source of randomness for the backoff jitter. @default Math.random */
   random?: () => number

@@ -6,11 +6,20 @@ import { SseError } from './errors'
 export interface SseParserOptions {
   /** Called for every dispatched event (blocks with at least one `data:` line). */
   onMessage: (message: RawSseMessage) => void
-  /** Called when the server sets the reconnection time (`retry:` with ASCII digits only). */
+  /**
+   * Called when the server sets the reconnection time (`retry:` with ASCII digits only).
+   * @default undefined
+   */
   onRetry?: (ms: number) => void
-  /** Called for every comment line (`: ping`), without the leading colon. */
+  /**
+   * Called for every comment line (`: ping`), without the leading colon.
+   * @default undefined
+   */
   onComment?: (comment: string) => void
-  /** Called when the stream breaks a limit; the parser ignores input until `reset()`. */
+  /**
+   * Called when the stream breaks a limit; the parser ignores input until `reset()`.
+   * @default undefined
+   */
   onError?: (error: SseError) => void
   /**
    * Largest pending line or event, in characters, before the stream is declared broken.

@@ -7,7 +7,6 @@ import { ssePlugin } from '../src/index'
 import App from './App.vue'
 import { auth, logout } from './auth'
 import { elementLocale, locale } from './i18n'
-import { rendersBelowHeader } from './notifyLayout'
 import { readSettings } from './settings'
 import './styles.css'
 
@@ -20,7 +19,8 @@ app.use(ssePlugin, {
   url: '/api/sse',
   token: () => auth.token,
   share: settings.share,
-  notify: { locale, renderers: rendersBelowHeader() },
+  // Popups start below the 60 px header, so sign-out is never covered.
+  notify: { locale, offset: 72 },
   // The backend forgot the token (e.g. it restarted): back to the sign-in screen.
   onUnauthorized: () => {
     logout()

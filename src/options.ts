@@ -249,4 +249,10 @@ export interface NotifyOptions {
    * @default 2000
    */
   groupWindow?: number
+  /**
+   * Distance of the popups from the top edge, in px (e.g. below a fixed header), for every popup
+   * including the storm summary; a renderer's own `offset` wins.
+   * @default undefined (Element Plus: 16)
+   */
+  offset?: number
 }

@@ -108,6 +108,7 @@ export function createNotifier(
 ): Notifier {
   const maxVisible = options?.maxVisible ?? 4
   const groupWindow = options?.groupWindow ?? 2000
+  const offset = options?.offset
   const context = createNotifyContext(options?.locale, calc)
   const messages = getNotifyMessages(context.locale)
 
@@ -144,6 +145,7 @@ export function createNotifier(
       try {
         popup.handle = notifyFn(
           {
+            ...(offset === undefined ? undefined : { offset }),
             ...popupOptions,
             // Server text is never HTML, whatever a custom renderer asks for.
             dangerouslyUseHTMLString: false,

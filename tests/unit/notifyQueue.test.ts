@@ -178,3 +178,18 @@ describe('closeAll and dispose drop popups still waiting', () => {
     ])
   })
 })
+
+describe('offset', () => {
+  it('places every popup, the storm summary included, at the configured distance from the top', async () => {
+    const offsets: unknown[] = []
+    const notifyFn: NotifyFunction = (options, appContext) => {
+      offsets.push(options.offset)
+      return ElNotification(options, appContext)
+    }
+    const n = create({ maxVisible: 2, offset: 72 }, undefined, notifyFn)
+    for (let i = 0; i < 5; i++) n.notify(alarm(i))
+    await flush()
+    expect(summaries()).toHaveLength(1)
+    expect(offsets).toEqual([72, 72, 72])
+  })
+})

@@ -1,5 +1,6 @@
 import type { NotificationOptions } from 'element-plus'
 import type { MaybeRefOrGetter } from 'vue'
+import type { ConnectionEnvironment } from './core/connection'
 import type { SseError } from './core/errors'
 import type { SseDecoder, SseMessage } from './protocol'
 
@@ -159,6 +160,12 @@ export interface SseHubOptions extends Omit<ConnectionOptions, 'token'> {
    * @default undefined
    */
   onError?: (error: SseError) => void
+  /**
+   * `fetch`, `EventSource` and the jitter's randomness to use instead of the globals (tests, hosts
+   * without them).
+   * @default the globals
+   */
+  environment?: ConnectionEnvironment
 }
 
 export interface StoreOptions {

@@ -212,6 +212,8 @@ export function createConnection(options: CreateConnectionOptions, callbacks: Co
     waitingForOnline = false
     const gen = ++generation
     setStatus(everOpened || attempt > 0 ? 'reconnecting' : 'connecting')
+    // onStateChange may have closed or restarted the connection: that call decides now.
+    if (gen !== generation) return
 
     let request: TransportRequest
     try {
@@ -315,6 +317,8 @@ export function createConnection(options: CreateConnectionOptions, callbacks: Co
       return
     }
     report(failed)
+    // onError may have closed or restarted the connection.
+    if (gen !== generation) return
     scheduleRetry(failure.retryAfter ?? null)
   }
 
@@ -327,9 +331,11 @@ export function createConnection(options: CreateConnectionOptions, callbacks: Co
     }
     refreshedInStreak = true
     report(unauthorized)
+    if (gen !== generation) return
     snapshot = null
     status = 'reconnecting'
     changed()
+    if (gen !== generation) return
     let token: string | null | undefined
     try {
       token = await refresh(unauthorized)
@@ -361,9 +367,12 @@ export function createConnection(options: CreateConnectionOptions, callbacks: Co
       stopKeepingError()
       return
     }
+    const gen = generation
     snapshot = null
     status = 'reconnecting'
     changed()
+    // onStateChange may have closed or restarted the connection.
+    if (gen !== generation) return
     if (isOffline()) {
       waitingForOnline = true
       log('offline: waiting for the online event')
@@ -380,7 +389,10 @@ export function createConnection(options: CreateConnectionOptions, callbacks: Co
   /** Gives up for good with `reported` as the error. */
   function stop(reported: SseError): void {
     halt()
+    const gen = generation
     report(reported)
+    // onError may have opened it again: the new attempt's status stands.
+    if (gen !== generation) return
     snapshot = null
     status = 'closed'
     log('closed:', reported.kind)

@@ -524,3 +524,104 @@ describe('eventsource transport', () => {
     expect(c.state.lastEventId).toBe('5')
   })
 })
+
+describe('callbacks that close or restart the connection mid-step', () => {
+  function connectWith(callbacks: Parameters<typeof createConnection>[1], options: Partial<CreateConnectionOptions> = {}): SseConnection {
+    connection = createConnection(
+      {
+        url: '/api/sse',
+        reconnect: { initialDelay: 1000, maxDelay: 30_000, factor: 2, jitter: 0 },
+        heartbeatTimeout: 0,
+        environment: { fetch: fake.fetch },
+        ...options,
+      },
+      callbacks,
+    )
+    return connection
+  }
+
+  it('close() from onError on a retryable failure stays closed: no retry fires later', async () => {
+    fake.answer({ kind: 'status', status: 503 }, { kind: 'status', status: 503 })
+    const c = connectWith({ onError: () => connection.close(), onStateChange: (s) => states.push(s) })
+    c.open()
+    await flush()
+    expect(c.state.status).toBe('closed')
+    await flush(120_000)
+    expect(fake.calls).toHaveLength(1)
+    expect(c.state.status).toBe('closed')
+    expect(states.at(-1)!.status).toBe('closed')
+    expect(vi.getTimerCount()).toBe(0)
+  })
+
+  it('close() from onStateChange once attempts pile up stays closed', async () => {
+    fake.answer(...Array.from({ length: 6 }, () => ({ kind: 'status' as const, status: 502 })))
+    const c = connectWith({
+      onStateChange: (s) => {
+        if (s.attempt >= 2 && s.status !== 'closed') connection.close()
+      },
+    })
+    c.open()
+    await flush(120_000)
+    expect(fake.calls).toHaveLength(2)
+    expect(c.state.status).toBe('closed')
+    expect(vi.getTimerCount()).toBe(0)
+  })
+
+  it('close() from onError on a 401 does not leave the status at reconnecting', async () => {
+    fake.answer({ kind: 'status', status: 401 })
+    const onUnauthorized = vi.fn(() => 'fresh')
+    const c = connectWith({ onError: () => connection.close() }, { onUnauthorized })
+    c.open()
+    await flush(60_000)
+    expect(c.state.status).toBe('closed')
+    expect(fake.calls).toHaveLength(1)
+  })
+
+  it('open() from onError after a stopping 404 shows the new attempt, not closed', async () => {
+    fake.answer({ kind: 'status', status: 404 })
+    let reopened = false
+    const c = connectWith({
+      onError: () => {
+        if (reopened) return
+        reopened = true
+        connection.open()
+      },
+      onStateChange: (s) => states.push(s),
+    })
+    c.open()
+    await flush()
+    expect(fake.calls).toHaveLength(2)
+    expect(c.state.status).toBe('open')
+    // While the new attempt was connecting, nothing said the connection was closed.
+    expect(states.map((s) => s.status)).not.toContain('closed')
+  })
+
+  it('close() from onStateChange while connecting starts no request', async () => {
+    const c = connectWith({
+      onStateChange: (s) => {
+        if (s.status === 'connecting') connection.close()
+      },
+    })
+    c.open()
+    await flush(60_000)
+    expect(c.state.status).toBe('closed')
+    expect(fake.calls).toHaveLength(0)
+  })
+
+  it('restart() from onStateChange while connecting leaves one live request, which close() ends', async () => {
+    let restarted = false
+    const c = connectWith({
+      onStateChange: (s) => {
+        if (s.status === 'connecting' && !restarted) {
+          restarted = true
+          connection.restart()
+        }
+      },
+    })
+    c.open()
+    await flush()
+    expect(fake.calls.filter((call) => !call.aborted)).toHaveLength(1)
+    c.close()
+    expect(fake.calls.every((call) => call.aborted)).toBe(true)
+  })
+})

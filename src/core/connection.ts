@@ -87,6 +87,8 @@ export type CreateConnectionOptions = ConnectionOptions & {
 }
 
 const LOG_PREFIX = '[vue-sse-hub]'
+/** Longest delay timers keep: beyond it (~24.8 days) they fire at once, so a huge wait would spin. */
+const MAX_TIMER_DELAY = 2_147_483_647
 
 /**
  * Creates a connection that keeps one SSE stream alive: backoff with jitter, resume from the last
@@ -383,7 +385,7 @@ export function createConnection(options: CreateConnectionOptions, callbacks: Co
     retryTimer = setTimeout(() => {
       retryTimer = undefined
       startAttempt()
-    }, delay)
+    }, Math.min(delay, MAX_TIMER_DELAY))
   }
 
   /** Gives up for good with `reported` as the error. */
@@ -433,7 +435,7 @@ export function createConnection(options: CreateConnectionOptions, callbacks: Co
   // --- watchdog: one timer per period, re-armed lazily from lastByteAt --------------------------
 
   function armWatchdog(delay: number): void {
-    watchdogTimer = setTimeout(checkWatchdog, delay)
+    watchdogTimer = setTimeout(checkWatchdog, Math.min(delay, MAX_TIMER_DELAY))
   }
 
   function checkWatchdog(): void {

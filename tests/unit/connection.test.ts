@@ -625,3 +625,26 @@ describe('callbacks that close or restart the connection mid-step', () => {
     expect(fake.calls.every((call) => call.aborted)).toBe(true)
   })
 })
+
+describe('very long delays', () => {
+  it('waits out a Retry-After beyond the timer limit (~24.8 days) instead of retrying at once', async () => {
+    const days = 30
+    fake.answer(...Array.from({ length: 20 }, () => ({ kind: 'status' as const, status: 503, headers: { 'Retry-After': String(days * 86_400) } })))
+    const c = connect()
+    c.open()
+    await flush(60_000)
+    expect(fake.calls).toHaveLength(1)
+    expect(c.state.status).toBe('reconnecting')
+  })
+
+  it('a heartbeatTimeout of Infinity never spins the watchdog', async () => {
+    const c = connect({ heartbeatTimeout: Number.POSITIVE_INFINITY })
+    c.open()
+    await flush()
+    const armed = vi.spyOn(globalThis, 'setTimeout')
+    await flush(10_000)
+    expect(armed.mock.calls.length).toBeLessThan(3)
+    expect(c.state.status).toBe('open')
+    expect(fake.calls).toHaveLength(1)
+  })
+})

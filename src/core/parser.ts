@@ -54,6 +54,12 @@ export function createSseParser(options: SseParserOptions): SseParser {
   const maxBufferSize = options.maxBufferSize ?? DEFAULT_MAX_BUFFER
   let decoder = newDecoder()
   let broken = false
+  let feeding = false
+  /**
+   * reset() ran inside a callback of the chunk being fed (e.g. a listener reconnected). The inner
+   * parser goes on through that chunk: what it still finds belongs to the old stream and is dropped.
+   */
+  let resetDuringFeed = false
 
   const state: SseParser = {
     lastEventId: options.lastEventId ?? '',
@@ -64,14 +70,17 @@ export function createSseParser(options: SseParserOptions): SseParser {
   const parser = createParser({
     maxBufferSize,
     onId(id) {
+      if (resetDuringFeed) return
       state.lastEventId = id
     },
     onEvent(event) {
+      if (resetDuringFeed) return
       onMessage({ event: event.event ?? 'message', data: event.data, lastEventId: state.lastEventId, id: event.id })
     },
-    onRetry,
-    onComment,
+    onRetry: onRetry && ((ms) => resetDuringFeed || onRetry(ms)),
+    onComment: onComment && ((comment) => resetDuringFeed || onComment(comment)),
     onError(error) {
+      if (resetDuringFeed) return
       // Unknown fields and non-numeric `retry` are ignored by the spec; only overflow is fatal.
       if (error.type !== 'max-buffer-size-exceeded') return
       broken = true
@@ -82,13 +91,25 @@ export function createSseParser(options: SseParserOptions): SseParser {
   function feed(chunk: string | Uint8Array): void {
     if (broken) return
     const text = typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true })
-    if (text !== '') parser.feed(text)
+    if (text === '') return
+    feeding = true
+    try {
+      parser.feed(text)
+    } finally {
+      feeding = false
+      if (resetDuringFeed) {
+        resetDuringFeed = false
+        // The old chunk's tail was buffered after the first reset: drop it too.
+        parser.reset()
+      }
+    }
   }
 
   function reset(): void {
     broken = false
     decoder = newDecoder()
     parser.reset()
+    if (feeding) resetDuringFeed = true
   }
 
   return state

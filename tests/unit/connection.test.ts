@@ -596,6 +596,26 @@ describe('callbacks that close or restart the connection mid-step', () => {
     expect(states.map((s) => s.status)).not.toContain('closed')
   })
 
+  it('restart() from onMessage: the next stream starts clean, resuming from the id of that message', async () => {
+    const seen: RawSseMessage[] = []
+    const c = connectWith({
+      onMessage: (m) => {
+        seen.push(m)
+        if (m.data === 'restart') connection.restart()
+      },
+    })
+    c.open()
+    await flush()
+    fake.last!.push('id: 1\ndata: restart\n\nid: 2\ndata: old\n\ndata: half\n')
+    await flush()
+    expect(fake.calls).toHaveLength(2)
+    expect(fake.last!.headers['Last-Event-ID']).toBe('1')
+    fake.last!.push('data: new\n\n')
+    await flush()
+    expect(seen.map((m) => m.data)).toEqual(['restart', 'new'])
+    expect(c.state.lastEventId).toBe('1')
+  })
+
   it('close() from onStateChange while connecting starts no request', async () => {
     const c = connectWith({
       onStateChange: (s) => {

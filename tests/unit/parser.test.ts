@@ -281,6 +281,27 @@ describe('createSseParser: lastEventId and reset()', () => {
   })
 })
 
+describe('createSseParser: reset() from inside a callback', () => {
+  it('drops the rest of the chunk being fed, so the next stream starts clean', () => {
+    const seen: RawSseMessage[] = []
+    let parser!: SseParser
+    parser = createSseParser({
+      onMessage: (m) => {
+        seen.push(m)
+        // e.g. a listener reconnects (restart) on this message
+        if (m.data === 'restart') parser.reset()
+      },
+    })
+    parser.feed('id: 1\ndata: restart\n\nid: 2\ndata: old\n\nid: 3\ndata: half\nda')
+    expect(parser.lastEventId).toBe('1')
+    parser.feed('data: new\n\n')
+    expect(seen.map((m) => [m.data, m.lastEventId])).toEqual([
+      ['restart', '1'],
+      ['new', '1'],
+    ])
+  })
+})
+
 describe('createSseParser: maxBufferSize', () => {
   it('an endless line is reported once as a parse error, as soon as it crosses the limit', () => {
     const { parser, out } = collect({ maxBufferSize: 1024 })

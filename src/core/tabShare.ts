@@ -123,7 +123,9 @@ type WireBody =
   | { kind: 'presence'; presence: TabPresence }
   | { kind: 'bye' }
   | { kind: 'lead' }
-  | { kind: 'message'; message: SseMessage; notify: string }
+  // `carried`: the id did not change since the leader's previous message, i.e. the event had no id
+  // of its own and repeats the last one: not a replay, so never dropped as a duplicate.
+  | { kind: 'message'; message: SseMessage; notify: string; carried: boolean }
   | { kind: 'state'; state: RelayedConnectionState }
   | { kind: 'snapshot'; to: string; snapshot: unknown; state: RelayedConnectionState | null }
   | { kind: 'logout' }
@@ -302,9 +304,9 @@ export function createTabShare(options: TabShareOptions): TabShare {
     if (id !== '') lastEventId = id
   }
 
-  function receive(message: SseMessage, notifyHere: boolean): void {
+  function receive(message: SseMessage, notifyHere: boolean, carried: boolean): void {
     // A leader that died may still have messages in flight that the next leader replays.
-    if (message.id !== '' && ids.seen(message.id)) return
+    if (message.id !== '' && !carried && ids.seen(message.id)) return
     noteId(message.id)
     const copy: SseMessage = { type: message.type, data: message.data, id: message.id }
     call(() => options.onMessage(copy, notifyHere))
@@ -350,7 +352,7 @@ export function createTabShare(options: TabShareOptions): TabShare {
         else post({ kind: 'hello', presence: ownPresence() })
         break
       case 'message':
-        receive(wire.message, wire.notify === tabId)
+        receive(wire.message, wire.notify === tabId, wire.carried)
         break
       case 'state':
         // Our own state wins; a dead leader's late state must not overwrite the new leader's.
@@ -450,6 +452,7 @@ export function createTabShare(options: TabShareOptions): TabShare {
   }
 
   function relay(message: SseMessage): boolean {
+    const carried = message.id !== '' && message.id === lastEventId
     if (message.id !== '') ids.seen(message.id)
     noteId(message.id)
     if (role !== 'leader' || stopped) return true
@@ -458,6 +461,7 @@ export function createTabShare(options: TabShareOptions): TabShare {
       kind: 'message',
       message: { type: message.type, data: message.data, id: message.id },
       notify,
+      carried,
     })
     // Unsent: no other tab will pop it, so this one does.
     return !sent || notify === tabId
@@ -549,7 +553,7 @@ function readWire(data: unknown): Wire | null {
       }
       const notify = typeof data.notify === 'string' ? data.notify : ''
       const copy: SseMessage = { type: message.type, data: message.data, id: message.id }
-      return { v: PROTOCOL_VERSION, from, kind, notify, message: copy }
+      return { v: PROTOCOL_VERSION, from, kind, notify, message: copy, carried: data.carried === true }
     }
     case 'state':
       return isState(data.state) ? { v: PROTOCOL_VERSION, from, kind, state: data.state } : null

@@ -294,6 +294,30 @@ describe('relay', () => {
     expect(b.share.lastEventId).toBe('')
   })
 
+  it('relays every message that carries the previous id (the server put no id on it)', async () => {
+    const [a, b] = await startTabs(2)
+    // Ids on some events only (e.g. alarms), none on progress ticks: those carry the last id.
+    a.share.relay(msg('7', { progress: 10 }))
+    a.share.relay(msg('7', { progress: 20 }))
+    a.share.relay(msg('7', { progress: 30 }))
+    await browser.settle()
+    expect(b.messages().map((m) => m.message.data)).toEqual([{ progress: 10 }, { progress: 20 }, { progress: 30 }])
+  })
+
+  it('after a failover, relays the new leader\'s messages that carry the id it resumed from', async () => {
+    const [a, b, c] = await startTabs(3)
+    a.share.relay(msg('1', { progress: 10 }))
+    await browser.settle()
+    a.fake.crash()
+    await browser.settle()
+    const next = [b, c].find((t) => t.share.role === 'leader')!
+    const other = next === b ? c : b
+    expect(next.leads()).toEqual(['1'])
+    next.share.relay(msg('1', { progress: 50 }))
+    await browser.settle()
+    expect(other.messages().map((m) => m.message.data)).toEqual([{ progress: 10 }, { progress: 50 }])
+  })
+
   it('relays the connection state as a plain object, errors included', async () => {
     const [a, b, c] = await startTabs(3)
     const relayed = toRelayedState({

@@ -74,8 +74,11 @@ export function createSseHub(options: SseHubOptions, context: SseHubContext = {}
   let active = false
   let disposed = false
   let lastDeliveredId = ''
-  let seenReconnects = 0
-  // The connection counts every open after its very first one, earlier logins included.
+  // Reconnects of this login as every tab of it shows them (what a leader relays), and how many of
+  // this tab's own connection's reopens are already in it: the connection counts every open after its
+  // very first one, earlier logins included.
+  let loginReconnects = 0
+  let connectionReconnects = 0
   let firstOpenOfLogin = false
   let shareKeyInUse = ''
 
@@ -170,9 +173,12 @@ export function createSseHub(options: SseHubOptions, context: SseHubContext = {}
     if (debug) console.debug(PREFIX, 'status', state.status, state.error?.message ?? '')
     if (firstOpenOfLogin && state.status === 'open') {
       firstOpenOfLogin = false
-      seenReconnects = state.reconnects
+      connectionReconnects = state.reconnects
+    } else if (state.reconnects > connectionReconnects) {
+      loginReconnects += state.reconnects - connectionReconnects
+      connectionReconnects = state.reconnects
     }
-    const relayed = toRelayedState(state)
+    const relayed = { ...toRelayedState(state), reconnects: loginReconnects }
     showState(relayed)
     share?.relayState(relayed)
   }
@@ -181,11 +187,8 @@ export function createSseHub(options: SseHubOptions, context: SseHubContext = {}
     const target = getStore()
     if (!target) return
     target.setConnection({ ...state, role })
-    // The store counts reconnects per login; the connection counts them since it was created.
-    while (seenReconnects < state.reconnects) {
-      seenReconnects++
-      target.countReconnect()
-    }
+    // `state.reconnects` is this login's count (relayed ones too); a store that missed some catches up.
+    while (target.stats.reconnects < state.reconnects) target.countReconnect()
   }
 
   function absoluteUrl(): string {
@@ -221,11 +224,14 @@ export function createSseHub(options: SseHubOptions, context: SseHubContext = {}
         if (!isDuplicate(message.id)) deliver(message, notifyHere)
       },
       onState(state) {
-        seenReconnects = Math.min(seenReconnects, state.reconnects)
+        loginReconnects = Math.max(loginReconnects, state.reconnects)
         showState(state)
       },
       onSnapshot(snapshot) {
-        getStore()?.hydrate(snapshot as Parameters<SseStore['hydrate']>[0])
+        const target = getStore()
+        target?.hydrate(snapshot as Parameters<SseStore['hydrate']>[0])
+        // The snapshot carries the leader's count of this login: it is the count here too.
+        if (target) loginReconnects = Math.max(loginReconnects, target.stats.reconnects)
       },
       onLogout() {
         stop(false)
@@ -269,11 +275,12 @@ export function createSseHub(options: SseHubOptions, context: SseHubContext = {}
     // Ids are the server's per-stream business: the next user's stream may reuse them.
     ids = createIdWindow()
     lastDeliveredId = ''
-    seenReconnects = connection.state.reconnects
+    loginReconnects = 0
+    connectionReconnects = connection.state.reconnects
     notifier?.closeAll()
     getStore()?.reset()
     // A follower showed the leader's stream, which is no longer this tab's: show its own, closed one.
-    if (wasFollowing) showState(toRelayedState(connection.state))
+    if (wasFollowing) showState({ ...toRelayedState(connection.state), reconnects: 0 })
   }
 
   /** The token changed while logged in: reconnect with it, keeping the data (it may be a refresh). */

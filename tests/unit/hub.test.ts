@@ -9,6 +9,8 @@ import { createSseHub } from '../../src/hub'
 import type { SseHub, SseHubContext } from '../../src/hub'
 import type { SseHubOptions } from '../../src/options'
 import { createFakeFetch } from '../support/fakeFetch'
+import { createFakeBrowser } from '../support/fakeTabs'
+import type { FakeTab } from '../support/fakeTabs'
 import type { FakeFetch } from '../support/fakeFetch'
 
 // The hub outside any app and without a DOM (Node, SSR), with the scripted fetch as the network.
@@ -318,5 +320,53 @@ describe('server-side rendering', () => {
     await new Promise((resolve) => setTimeout(resolve, 30))
     expect(fetchSpy).not.toHaveBeenCalled()
     expect(onError).not.toHaveBeenCalled()
+  })
+})
+
+describe('two tabs sharing one stream', () => {
+  /** A hub as one tab of the fake browser sees it: that tab's Web Locks and BroadcastChannel. */
+  function hubInTab(tab: FakeTab, extra: Partial<SseHubOptions>, tabPinia: Pinia): SseHub {
+    vi.stubGlobal('navigator', { locks: tab.locks })
+    vi.stubGlobal('BroadcastChannel', tab.BroadcastChannel)
+    return hubWith({ share: true, ...extra }, { pinia: tabPinia })
+  }
+
+  it("a tab that joins shows the leader's reconnect count of this login, not more", async () => {
+    const browser = createFakeBrowser()
+    const token = ref<string | null>('alice')
+    const leader = hubInTab(browser.openTab(), { token }, createPinia())
+    await browser.settle()
+    await waitFor(() => expect(leader.status).toBe('open'))
+    expect(leader.role).toBe('leader')
+
+    // A reconnect in an earlier login, then one in this login.
+    fake.last!.error()
+    await waitFor(() => expect(fake.calls).toHaveLength(2))
+    await waitFor(() => expect(leader.status).toBe('open'))
+    token.value = null
+    await nextTick()
+    token.value = 'alice'
+    await nextTick()
+    await browser.settle()
+    await waitFor(() => expect(leader.status).toBe('open'))
+    fake.last!.error()
+    await waitFor(() => expect(fake.calls).toHaveLength(4))
+    await waitFor(() => expect(leader.status).toBe('open'))
+    expect(leader.store!.stats.reconnects).toBe(1)
+
+    const follower = hubInTab(browser.openTab(), { token: 'alice' }, createPinia())
+    await browser.settle()
+    await waitFor(() => expect(follower.store!.connection.status).toBe('open'))
+    await browser.settle()
+    expect(follower.role).toBe('follower')
+    expect(follower.store!.stats.reconnects).toBe(1)
+
+    // The next drop counts once in both tabs.
+    fake.last!.error()
+    await waitFor(() => expect(fake.calls).toHaveLength(5))
+    await waitFor(() => expect(leader.status).toBe('open'))
+    await browser.settle()
+    expect(leader.store!.stats.reconnects).toBe(2)
+    expect(follower.store!.stats.reconnects).toBe(2)
   })
 })

@@ -35,7 +35,11 @@ export const ssePlugin: Plugin<[SseHubOptions]> = markRaw({
       if (piniaOf()) return
       const error = new SseError('config', PINIA_MISSING)
       console.error(error.message)
-      options.onError?.(error)
+      try {
+        options.onError?.(error)
+      } catch {
+        // As everywhere else: the app's error callback must not leave a rejected promise.
+      }
     })
 
     app.onUnmount(() => {

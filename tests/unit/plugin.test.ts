@@ -169,6 +169,27 @@ describe('install', () => {
     expect(errors[0].message).toContain('app.use(createPinia())')
   })
 
+  it('without Pinia and an onError that throws: no rejected promise is left behind', async () => {
+    vi.spyOn(console, 'error').mockImplementation(() => {})
+    const rejections: unknown[] = []
+    const onRejection = (reason: unknown): void => {
+      rejections.push(reason)
+    }
+    process.on('unhandledRejection', onRejection)
+    try {
+      const { app, mount } = makeApp({ render: () => h('p', 'no store here') })
+      app.use(ssePlugin, options({ token: null, onError: () => {
+        throw new Error('the app reporter broke')
+      } }))
+      mount()
+      await flush()
+      await new Promise((resolve) => setTimeout(resolve, 20))
+    } finally {
+      process.off('unhandledRejection', onRejection)
+    }
+    expect(rejections).toEqual([])
+  })
+
   it('with Pinia installed after the plugin: no Pinia error', async () => {
     const consoleError = vi.spyOn(console, 'error').mockImplementation(() => {})
     const onError = vi.fn()

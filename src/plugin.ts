@@ -5,11 +5,16 @@ import { getActiveHub, setActiveHub } from './composables/useSseHub'
 import { SseError } from './core/errors'
 import { createSseHub } from './hub'
 import { sseHubKey } from './keys'
+import type { SseHub } from './hub'
 import type { SseHubOptions } from './options'
 
 const PINIA_MISSING =
   '[vue-sse-hub] Pinia is not installed, so the store, useCalc() and useAlarms() cannot work. ' +
   'Fix: app.use(createPinia()) before app.mount() (before or after app.use(ssePlugin)).'
+
+// Hubs of the apps still mounted, in install order: when one unmounts, code outside components
+// falls back to the most recent one left (several apps on one page).
+const mountedHubs: SseHub[] = []
 
 /**
  * The Vue plugin: `app.use(ssePlugin, { url, token })`. Provides the hub (inject with `useSse()` or
@@ -28,6 +33,8 @@ export const ssePlugin: Plugin<[SseHubOptions]> = markRaw({
 
     app.provide(sseHubKey, hub)
     app.config.globalProperties.$sse = hub
+    // A server-rendered app never unmounts: only browser apps are kept.
+    if (isBrowser) mountedHubs.push(hub)
     setActiveHub(hub)
 
     // Plugins are usually installed in one synchronous chain: check Pinia once the chain is done.
@@ -44,7 +51,9 @@ export const ssePlugin: Plugin<[SseHubOptions]> = markRaw({
 
     app.onUnmount(() => {
       hub.dispose()
-      if (getActiveHub() === hub) setActiveHub(undefined)
+      const at = mountedHubs.indexOf(hub)
+      if (at !== -1) mountedHubs.splice(at, 1)
+      if (getActiveHub() === hub) setActiveHub(mountedHubs[mountedHubs.length - 1])
     })
   },
 })

@@ -221,6 +221,23 @@ describe('unmount', () => {
     expect(fake.calls).toHaveLength(1)
   })
 
+  it('two apps on one page: unmounting one leaves the other app\'s hub for code outside components', async () => {
+    const first = makeApp(StatusView)
+    first.app.use(createPinia()).use(ssePlugin, options())
+    first.mount()
+    const firstHub = getActiveHub()
+    const second = makeApp(StatusView)
+    second.app.use(createPinia()).use(ssePlugin, options())
+    second.mount()
+    expect(getActiveHub()).not.toBe(firstHub)
+
+    unmount(second.app)
+    expect(getActiveHub()).toBe(firstHub)
+    expect(useSseHub()).toBe(firstHub)
+    unmount(first.app)
+    expect(getActiveHub()).toBeUndefined()
+  })
+
   it('during a retry wait: the pending reconnect never fires', async () => {
     fake.answer({ kind: 'status', status: 503 })
     const onError = vi.fn()

@@ -33,9 +33,12 @@ export const ssePlugin: Plugin<[SseHubOptions]> = markRaw({
 
     app.provide(sseHubKey, hub)
     app.config.globalProperties.$sse = hub
-    // A server-rendered app never unmounts: only browser apps are kept.
-    if (isBrowser) mountedHubs.push(hub)
-    setActiveHub(hub)
+    // A server-rendered app never unmounts, and one server renders many users' requests at once: its
+    // hub is never the fallback of code outside components (it would reach another request's store).
+    if (isBrowser) {
+      mountedHubs.push(hub)
+      setActiveHub(hub)
+    }
 
     // Plugins are usually installed in one synchronous chain: check Pinia once the chain is done.
     void Promise.resolve().then(() => {

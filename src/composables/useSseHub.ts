@@ -7,7 +7,8 @@ let activeHub: SseHub | undefined
 
 /**
  * Makes a hub the one `useSseHub()` falls back to outside components (router guards, plain modules,
- * tests). `ssePlugin` sets it; pass `undefined` to clear it. Returns the previous one.
+ * tests). `ssePlugin` sets it in the browser (never during server-side rendering); pass `undefined` to
+ * clear it. Returns the previous one.
  */
 export function setActiveHub(hub: SseHub | undefined): SseHub | undefined {
   const previous = activeHub
@@ -15,7 +16,7 @@ export function setActiveHub(hub: SseHub | undefined): SseHub | undefined {
   return previous
 }
 
-/** The hub set by `setActiveHub` (or the last `ssePlugin` install), if any. */
+/** The hub set by `setActiveHub` (or by the most recent `ssePlugin` app still mounted), if any. */
 export function getActiveHub(): SseHub | undefined {
   return activeHub
 }

@@ -321,6 +321,18 @@ describe('server-side rendering', () => {
     expect(fetchSpy).not.toHaveBeenCalled()
     expect(onError).not.toHaveBeenCalled()
   })
+
+  it('rendering on the server leaves no request\'s hub as the fallback of another request', async () => {
+    const { ssePlugin, getActiveHub, setActiveHub, useSseHub } = await import('../../src/index')
+    setActiveHub(undefined)
+    const app = createSSRApp(defineComponent({ render: () => h('p', 'page') }))
+    app.use(createPinia())
+    app.use(ssePlugin, { url: '/api/sse', token: 'user-of-this-request' })
+    await renderToString(app)
+    // Code outside components of a concurrent request must not reach this request's hub and store.
+    expect(getActiveHub()).toBeUndefined()
+    expect(() => useSseHub()).toThrowError(/No SSE hub found/)
+  })
 })
 
 describe('two tabs sharing one stream', () => {

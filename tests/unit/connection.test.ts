@@ -244,6 +244,19 @@ describe('resume and backoff', () => {
     expect(c.state.status).toBe('open')
   })
 
+  it('accepts text/event-stream with parameters, and only that media type', async () => {
+    fake.answer(
+      { kind: 'stream', contentType: 'text/event-stream-foo' },
+      { kind: 'stream', contentType: 'Text/Event-Stream ; charset=utf-8' },
+    )
+    const c = connect()
+    c.open()
+    await flush()
+    expect(errors.map((e) => e.kind)).toEqual(['content-type'])
+    await flush(1000)
+    expect(c.state.status).toBe('open')
+  })
+
   it('a parse error (maxBufferSize) aborts and backs off', async () => {
     const c = connect({ maxBufferSize: 100 })
     c.open()

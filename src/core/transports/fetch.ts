@@ -46,7 +46,7 @@ export function startFetchTransport(
       return
     }
     const type = response.headers.get('content-type') ?? ''
-    if (!/^text\/event-stream\b/i.test(type.trim())) {
+    if (!/^text\/event-stream\s*(;|$)/i.test(type.trim())) {
       void response.body?.cancel().catch(noop)
       fail({
         error: new SseError('content-type', `Expected text/event-stream, got ${type || 'no content type'}`, {

@@ -28,7 +28,10 @@ export interface UseSseReturn {
   on: <K extends SseListenType>(type: K, handler: SseHandler<K>) => () => void
   /** Like `on`, for the next message of this type only. */
   once: <K extends SseListenType>(type: K, handler: SseHandler<K>) => () => void
-  /** Removes a handler; returns whether it was registered. */
+  /**
+   * Removes a handler (one added here with `on`/`once`, or directly on the hub); returns whether it was
+   * registered.
+   */
   off: <K extends SseListenType>(type: K, handler: SseHandler<K>) => boolean
 }
 
@@ -36,19 +39,28 @@ export interface UseSseReturn {
 export function useSse(): UseSseReturn {
   const hub = useSseHub()
   const store = useSseStore()
-  const added = new Set<() => void>()
+  // Handlers added here, so that disposing the scope removes them; an entry leaves as soon as its
+  // handler is gone (off, the returned function, or a `once` that fired), so nothing piles up.
+  const added = new Set<Tracked>()
 
   tryOnScopeDispose(() => {
-    for (const off of added) off()
+    for (const entry of added) entry.off()
     added.clear()
   })
 
-  function track(off: () => void): () => void {
+  function track<K extends SseListenType>(type: K, handler: SseHandler<K>, once: boolean): () => void {
+    const entry: Tracked = { type, handler: handler as SseHandler<string>, off: noop }
     const remove = (): void => {
-      added.delete(remove)
+      added.delete(entry)
       off()
     }
-    added.add(remove)
+    const fired: SseHandler<K> = (data, message) => {
+      added.delete(entry)
+      handler(data, message)
+    }
+    const off = once ? hub.once(type, fired) : hub.on(type, handler)
+    entry.off = remove
+    added.add(entry)
     return remove
   }
 
@@ -59,8 +71,24 @@ export function useSse(): UseSseReturn {
     role: computed(() => store.connection.role),
     connect: () => hub.connect(),
     disconnect: () => hub.disconnect(),
-    on: (type, handler) => track(hub.on(type, handler)),
-    once: (type, handler) => track(hub.once(type, handler)),
-    off: (type, handler) => hub.off(type, handler),
+    on: (type, handler) => track(type, handler, false),
+    once: (type, handler) => track(type, handler, true),
+    off(type, handler) {
+      for (const entry of added) {
+        if (entry.type === type && entry.handler === handler) {
+          entry.off()
+          return true
+        }
+      }
+      return hub.off(type, handler)
+    },
   }
 }
+
+interface Tracked {
+  type: string
+  handler: SseHandler<string>
+  off: () => void
+}
+
+function noop(): void {}

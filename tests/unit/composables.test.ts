@@ -227,6 +227,24 @@ describe('useSse', () => {
     wrapper.unmount()
     expect(hub.listenerCount()).toBe(0)
   })
+
+  it('forgets handlers that are gone, so a long-lived scope does not pile them up', () => {
+    setActiveHub(hub)
+    const scope = effectScope()
+    const api = scope.run(() => useSse())!
+    const offSpy = vi.spyOn(hub, 'off')
+    for (let i = 0; i < 100; i++) api.once('3', () => {})
+    hub.push('3', {})
+    expect(hub.listenerCount('3')).toBe(0)
+    const kept = vi.fn()
+    api.on('4', kept)
+    expect(api.off('4', kept)).toBe(true)
+    // Nothing it added is left: off of a gone handler reaches the hub, which knows nothing of it.
+    expect(api.off('4', kept)).toBe(false)
+    expect(offSpy).toHaveBeenCalledTimes(1)
+    scope.stop()
+    expect(hub.listenerCount()).toBe(0)
+  })
 })
 
 describe('useCalc', () => {

@@ -23,7 +23,7 @@ export interface RelayedConnectionState {
   openedAt: number | null
   /** When the leader's last message arrived (ms since epoch). */
   lastMessageAt: number | null
-  /** Reconnections of the leader's connection. */
+  /** Reconnections of the leader's stream since the current login. */
   reconnects: number
 }
 

@@ -14,7 +14,15 @@ let connection: SseConnection
 
 const flush = (ms = 0): Promise<void> => vi.advanceTimersByTimeAsync(ms).then(() => undefined)
 
-function connect(options: Partial<CreateConnectionOptions> = {}): SseConnection {
+/** A connection over the scripted fetch; by default its callbacks record into the lists above. */
+function connect(
+  options: Partial<CreateConnectionOptions> = {},
+  callbacks: Parameters<typeof createConnection>[1] = {
+    onMessage: (m) => messages.push(m),
+    onError: (e) => errors.push(e),
+    onStateChange: (s) => states.push(s),
+  },
+): SseConnection {
   connection = createConnection(
     {
       url: '/api/sse',
@@ -23,11 +31,7 @@ function connect(options: Partial<CreateConnectionOptions> = {}): SseConnection 
       environment: { fetch: fake.fetch },
       ...options,
     },
-    {
-      onMessage: (m) => messages.push(m),
-      onError: (e) => errors.push(e),
-      onStateChange: (s) => states.push(s),
-    },
+    callbacks,
   )
   return connection
 }
@@ -540,17 +544,7 @@ describe('eventsource transport', () => {
 
 describe('callbacks that close or restart the connection mid-step', () => {
   function connectWith(callbacks: Parameters<typeof createConnection>[1], options: Partial<CreateConnectionOptions> = {}): SseConnection {
-    connection = createConnection(
-      {
-        url: '/api/sse',
-        reconnect: { initialDelay: 1000, maxDelay: 30_000, factor: 2, jitter: 0 },
-        heartbeatTimeout: 0,
-        environment: { fetch: fake.fetch },
-        ...options,
-      },
-      callbacks,
-    )
-    return connection
+    return connect(options, callbacks)
   }
 
   it('close() from onError on a retryable failure stays closed: no retry fires later', async () => {

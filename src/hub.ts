@@ -75,8 +75,8 @@ export function createSseHub(options: SseHubOptions, context: SseHubContext = {}
   let disposed = false
   let lastDeliveredId = ''
   // Reconnects of this login as every tab of it shows them (what a leader relays), and how many of
-  // this tab's own connection's reopens are already in it: the connection counts every open after its
-  // very first one, earlier logins included.
+  // this tab's own connection's reconnects are already in it: the connection's count runs on across
+  // logins and hand-overs, so only its increases are added.
   let loginReconnects = 0
   let connectionReconnects = 0
   let firstOpenOfLogin = false

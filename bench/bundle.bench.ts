@@ -1,10 +1,10 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { gzipSync } from 'node:zlib'
 import { build } from 'vite'
-import type { Rolldown } from 'vite'
+import type { Plugin, Rolldown } from 'vite'
 import type { BenchModule, BenchRow } from './types'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
@@ -19,10 +19,11 @@ interface Size {
 }
 
 /** Minifies one ES module with Vite (Rolldown + Oxc) for production, peers external, and gzips it (level 9). */
-async function minifiedSize(entry: string): Promise<Size> {
+async function minifiedSize(entry: string, plugins: Plugin[] = []): Promise<Size> {
   const result = await build({
     configFile: false,
     root,
+    plugins,
     logLevel: 'warn',
     mode: 'production',
     define: { 'process.env.NODE_ENV': '"production"' },
@@ -45,6 +46,38 @@ async function minifiedSize(entry: string): Promise<Size> {
 }
 
 const kB = (bytes: number): number => bytes / 1000
+
+// The library's parts, each measured alone: what it would weigh if it were the only thing shipped.
+const parts: ReadonlyArray<readonly [string, readonly string[]]> = [
+  ['eventsource-parser', ['node_modules/eventsource-parser/dist/index.js']],
+  ['connection (state machine, fetch/EventSource transports, parser wrapper, backoff, errors)', ['src/core/connection.ts', 'src/core/transports/fetch.ts', 'src/core/transports/eventSource.ts', 'src/core/transports/yieldTask.ts', 'src/core/parser.ts', 'src/core/backoff.ts', 'src/core/errors.ts']],
+  ['bus and protocol', ['src/core/bus.ts', 'src/protocol.ts']],
+  ['store (reducers, Pinia store)', ['src/store/reducers.ts', 'src/store/useSseStore.ts']],
+  ['popups (notifier, renderers, locale)', ['src/notify/notifier.ts', 'src/notify/renderers.ts', 'src/notify/locale.ts', 'src/notify/mountQueue.ts']],
+  ['tab sharing', ['src/core/tabShare.ts']],
+  ['hub, plugin, composables, options', ['src/hub.ts', 'src/plugin.ts', 'src/keys.ts', 'src/options.ts', 'src/composables/useSse.ts', 'src/composables/useSseListener.ts', 'src/composables/useCalc.ts', 'src/composables/useAlarms.ts', 'src/composables/useSseHub.ts']],
+]
+
+/** One part minified and gzipped alone: every import from outside the part stays external. */
+async function partSize(dir: string, files: readonly string[]): Promise<Size> {
+  const members = new Set(files.map((file) => join(root, file)))
+  // A part that is a package takes its own internal modules along.
+  const ownPackage = /^(node_modules\/[^/]+\/)/.exec(files[0])?.[1] ?? null
+  const entry = join(dir, `part-${members.size}-${Math.random().toString(36).slice(2)}.js`)
+  await writeFile(entry, [...members].map((file) => `export * from ${JSON.stringify(file)}`).join('\n'))
+  return minifiedSize(entry, [
+    {
+      name: 'part-only',
+      enforce: 'pre',
+      async resolveId(source, importer, options) {
+        if (importer === undefined || importer === entry) return null
+        const resolved = await this.resolve(source, importer, { ...options, skipSelf: true })
+        if (resolved === null || members.has(resolved.id) || (ownPackage !== null && resolved.id.startsWith(join(root, ownPackage)))) return resolved
+        return { id: source, external: true }
+      },
+    },
+  ])
+}
 
 const bundleBench: BenchModule = {
   name: 'bundle',
@@ -77,6 +110,12 @@ const bundleBench: BenchModule = {
       if (!/maxBufferSize|max-buffer-size-exceeded/.test(distCode)) throw new Error('bundle bench: eventsource-parser is not in the dist')
 
       const ours = await minifiedSize(dist)
+      const partSizes: string[] = []
+      for (const [label, files] of parts) {
+        const size = await partSize(outDir, files)
+        partSizes.push(`${label} ${kB(size.gzip).toFixed(1)}`)
+      }
+      log(`bundle parts alone (min+gzip kB): ${partSizes.join('; ')}`)
       const vueSse = await minifiedSize(join(root, 'node_modules/vue-sse/dist/vue-sse.esm.js'))
       const polyfill = await minifiedSize(join(root, 'node_modules/event-source-polyfill/src/eventsource.js'))
       log(
@@ -97,7 +136,8 @@ const bundleBench: BenchModule = {
         detail:
           `Ours: dist/vue-sse-hub.js from the repository's Vite config (eventsource-parser bundled in, every export: ` +
           `plugin, hub, connection, tab sharing, store, composables, popups), ${kB(ours.minified).toFixed(1)} kB ` +
-          `minified; largest parts (share of the unminified dist): ${largest}. Peer: ${peerName}'s published ${extra}, ${kB(peer.minified).toFixed(1)} kB minified. ${method}`,
+          `minified; largest modules (share of the unminified dist): ${largest}. Each part alone, min+gzip kB (the sum exceeds the whole: ` +
+          `gzip shares repeats across parts): ${partSizes.join('; ')}. Peer: ${peerName}'s published ${extra}, ${kB(peer.minified).toFixed(1)} kB minified. ${method}`,
       })
       return [
         row('vue-sse', vueSse, 'dist/vue-sse.esm.js (EventSource wrapper, no store, no popups)'),

@@ -1,5 +1,6 @@
+import { getActivePinia } from 'pinia'
 import type { Pinia } from 'pinia'
-import { effectScope, toValue, watch } from 'vue'
+import { effectScope, hasInjectionContext, toValue, watch } from 'vue'
 import type { AppContext } from 'vue'
 import { createBus } from './core/bus'
 import type { SseBus } from './core/bus'
@@ -105,6 +106,8 @@ export function createSseHub(options: SseHubOptions, context: SseHubContext = {}
     // A getter that finds no Pinia yet means "not yet": Pinia's fallback, the active instance, may be
     // another app's, and the store would stay bound to it.
     if (pinia === undefined && typeof context.pinia === 'function') return undefined
+    // No Pinia anywhere yet: asking the store would only throw, once per message.
+    if (pinia === undefined && !getActivePinia() && !hasInjectionContext()) return undefined
     try {
       store = useSseStore(pinia)
     } catch {

@@ -258,6 +258,23 @@ describe('createSseHub', () => {
     await waitFor(() => expect(store.alarms.map((a) => a.id)).toEqual(['after']))
   })
 
+  it('without any Pinia: listeners get every message; a Pinia activated later gets the store', async () => {
+    setActivePinia(undefined)
+    const hub = hubWith({ token: 't' }, {})
+    const seen: string[] = []
+    hub.on('*', (_data, message) => seen.push(message.id))
+    await waitFor(() => expect(hub.status).toBe('open'))
+    for (let i = 1; i <= 3; i++) fake.last!.push(event(String(i), '4', { alarmId: `a${i}` }))
+    await waitFor(() => expect(seen).toEqual(['1', '2', '3']))
+    expect(hub.store).toBeUndefined()
+
+    setActivePinia(createPinia())
+    const store = hub.store!
+    expect(store.connection.status).toBe('open')
+    fake.last!.push(event('4', '4', { alarmId: 'a4' }))
+    await waitFor(() => expect(store.alarms.map((a) => a.id)).toEqual(['a4']))
+  })
+
   it('dispose: aborts, removes the listeners, stops watching, and connect() does nothing afterwards', async () => {
     const token = ref<string | null>('t')
     const hub = hubWith({ token })

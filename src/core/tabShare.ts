@@ -130,6 +130,7 @@ type WireBody =
   | { kind: 'snapshot'; to: string; snapshot: unknown; state: RelayedConnectionState | null }
   | { kind: 'logout' }
 type Wire = WireBody & { v: typeof PROTOCOL_VERSION; from: string }
+type Received = WireBody & { from: string }
 
 interface Peer extends TabPresence {
   /** Order of the last report, so the most recently focused tab wins. */
@@ -138,9 +139,8 @@ interface Peer extends TabPresence {
 
 /** Creates the election and relay for one tab. Call `start()` to join. */
 export function createTabShare(options: TabShareOptions): TabShare {
-  const locks = options.locks === undefined ? (globalThis.navigator?.locks ?? null) : options.locks
-  const Channel =
-    options.BroadcastChannel === undefined ? (globalThis.BroadcastChannel ?? null) : options.BroadcastChannel
+  const locks = options.locks === undefined ? globalThis.navigator?.locks : options.locks
+  const Channel = options.BroadcastChannel === undefined ? globalThis.BroadcastChannel : options.BroadcastChannel
   const presence = options.presence ?? documentPresence
   const name = NAME_PREFIX + options.key
   const tabId = randomId()
@@ -205,18 +205,21 @@ export function createTabShare(options: TabShareOptions): TabShare {
 
   function ownPresence(): TabPresence {
     try {
-      const p = presence()
-      return { visible: p.visible === true, focused: p.focused === true }
+      return toPresence(presence())
     } catch (error) {
       report(error)
-      return { visible: false, focused: false }
+      return toPresence({})
     }
+  }
+
+  function announce(kind: 'hello' | 'presence'): void {
+    post({ kind, presence: ownPresence() })
   }
 
   function settle(promise: Promise<unknown>, onFailure: (error: unknown) => void): void {
     promise.catch((error: unknown) => {
-      if (stopped || isAbortError(error)) return
-      onFailure(error)
+      // Aborts are our own doing (stop, a tab forgotten), not failures.
+      if (!stopped && (error as { name?: unknown } | null | undefined)?.name !== 'AbortError') onFailure(error)
     })
   }
 
@@ -224,7 +227,7 @@ export function createTabShare(options: TabShareOptions): TabShare {
   function goSolo(error: unknown): void {
     if (stopped || role === 'solo') return
     report(error)
-    if (joined) post({ kind: 'bye' })
+    post({ kind: 'bye' })
     closeChannel()
     removeListeners()
     const wasLeader = role === 'leader'
@@ -259,14 +262,11 @@ export function createTabShare(options: TabShareOptions): TabShare {
   }
 
   function watch(id: string): void {
-    if (role !== 'leader' || stopped || watches.has(id)) return
+    if (role !== 'leader' || watches.has(id)) return
     const controller = new AbortController()
     watches.set(id, controller)
     const request = locks!.request(tabLockName(id), { signal: controller.signal }, () => {
-      if (watches.get(id) !== controller) return
-      watches.delete(id)
-      peers.delete(id)
-      snapshotSent.delete(id)
+      if (watches.get(id) === controller) forget(id)
     })
     settle(request, () => {
       if (watches.get(id) === controller) watches.delete(id)
@@ -282,7 +282,7 @@ export function createTabShare(options: TabShareOptions): TabShare {
   }
 
   function notePresence(id: string, p: TabPresence): void {
-    peers.set(id, { visible: p.visible, focused: p.focused, order: ++order })
+    peers.set(id, { ...p, order: ++order })
     watch(id)
   }
 
@@ -306,15 +306,18 @@ export function createTabShare(options: TabShareOptions): TabShare {
 
   function receive(message: SseMessage, notifyHere: boolean, carried: boolean): void {
     // A leader that died may still have messages in flight that the next leader replays.
-    if (message.id !== '' && !carried && ids.seen(message.id)) return
+    if (!carried && ids.seen(message.id)) return
     noteId(message.id)
-    const copy: SseMessage = { type: message.type, data: message.data, id: message.id }
-    call(() => options.onMessage(copy, notifyHere))
+    call(() => options.onMessage(message, notifyHere))
+  }
+
+  function keepState(state: RelayedConnectionState): void {
+    lastState = state
+    noteId(state.lastEventId)
   }
 
   function applyState(state: RelayedConnectionState): void {
-    lastState = state
-    noteId(state.lastEventId)
+    keepState(state)
     call(() => options.onState(state))
   }
 
@@ -322,10 +325,11 @@ export function createTabShare(options: TabShareOptions): TabShare {
     if (stopped) return
     const wire = readWire(event.data)
     if (!wire || wire.from === tabId) return
+    const from = wire.from
     switch (wire.kind) {
       case 'hello':
-        notePresence(wire.from, wire.presence)
-        if (role === 'leader' && !snapshotSent.has(wire.from)) {
+        notePresence(from, wire.presence)
+        if (role === 'leader' && !snapshotSent.has(from)) {
           let snapshot: unknown
           try {
             snapshot = options.getSnapshot()
@@ -333,36 +337,33 @@ export function createTabShare(options: TabShareOptions): TabShare {
             report(error)
             return
           }
-          if (post({ kind: 'snapshot', to: wire.from, snapshot, state: lastState })) {
-            snapshotSent.add(wire.from)
-          }
+          if (post({ kind: 'snapshot', to: from, snapshot, state: lastState })) snapshotSent.add(from)
         }
         break
       case 'presence':
-        notePresence(wire.from, wire.presence)
+        notePresence(from, wire.presence)
         break
       case 'bye':
-        forget(wire.from)
+        forget(from)
         break
       case 'lead':
         if (role === 'leader') return
-        leaderId = wire.from
+        leaderId = from
         // The new leader has no presence of ours yet; a tab whose hello went unanswered asks again.
-        if (hasSnapshot) post({ kind: 'presence', presence: ownPresence() })
-        else post({ kind: 'hello', presence: ownPresence() })
+        announce(hasSnapshot ? 'presence' : 'hello')
         break
       case 'message':
         receive(wire.message, wire.notify === tabId, wire.carried)
         break
       case 'state':
         // Our own state wins; a dead leader's late state must not overwrite the new leader's.
-        if (role !== 'follower' || (leaderId !== '' && wire.from !== leaderId)) return
-        leaderId = wire.from
+        if (role !== 'follower' || (leaderId !== '' && from !== leaderId)) return
+        leaderId = from
         applyState(wire.state)
         break
       case 'snapshot':
         if (wire.to !== tabId || role !== 'follower') return
-        leaderId = wire.from
+        leaderId = from
         hasSnapshot = true
         call(() => options.onSnapshot(wire.snapshot))
         if (wire.state) applyState(wire.state)
@@ -381,28 +382,25 @@ export function createTabShare(options: TabShareOptions): TabShare {
   }
 
   function listenToPage(): () => void {
-    const onChange = (): void => {
-      post({ kind: 'presence', presence: ownPresence() })
-    }
-    const onPageHide = (): void => {
-      post({ kind: 'bye' })
-    }
-    const onPageShow = (event: Event): void => {
-      if ((event as PageTransitionEvent).persisted) post({ kind: 'hello', presence: ownPresence() })
-    }
+    const onChange = (): void => announce('presence')
     const doc = typeof document !== 'undefined' ? document : null
     const win = typeof window !== 'undefined' && typeof window.addEventListener === 'function' ? window : null
-    doc?.addEventListener('visibilitychange', onChange)
-    win?.addEventListener('focus', onChange)
-    win?.addEventListener('blur', onChange)
-    win?.addEventListener('pagehide', onPageHide)
-    win?.addEventListener('pageshow', onPageShow)
+    const listeners: [EventTarget | null, string, (event: Event) => void][] = [
+      [doc, 'visibilitychange', onChange],
+      [win, 'focus', onChange],
+      [win, 'blur', onChange],
+      [win, 'pagehide', () => post({ kind: 'bye' })],
+      [
+        win,
+        'pageshow',
+        (event) => {
+          if ((event as PageTransitionEvent).persisted) announce('hello')
+        },
+      ],
+    ]
+    for (const [target, type, listener] of listeners) target?.addEventListener(type, listener)
     return () => {
-      doc?.removeEventListener('visibilitychange', onChange)
-      win?.removeEventListener('focus', onChange)
-      win?.removeEventListener('blur', onChange)
-      win?.removeEventListener('pagehide', onPageHide)
-      win?.removeEventListener('pageshow', onPageShow)
+      for (const [target, type, listener] of listeners) target?.removeEventListener(type, listener)
     }
   }
 
@@ -431,7 +429,7 @@ export function createTabShare(options: TabShareOptions): TabShare {
     const own = locks.request(tabLockName(tabId), { signal: aborter.signal }, () => {
       if (stopped) return undefined
       joined = true
-      post({ kind: 'hello', presence: ownPresence() })
+      announce('hello')
       elect()
       return untilStop
     })
@@ -440,22 +438,22 @@ export function createTabShare(options: TabShareOptions): TabShare {
 
   function stop(): void {
     if (stopped) return
-    if (joined) post({ kind: 'bye' })
+    post({ kind: 'bye' })
     stopped = true
+    role = 'follower'
     removeListeners()
     closeChannel()
     aborter.abort()
     for (const controller of watches.values()) controller.abort()
     watches.clear()
     releaseHeld()
-    role = 'follower'
   }
 
   function relay(message: SseMessage): boolean {
     const carried = message.id !== '' && message.id === lastEventId
-    if (message.id !== '') ids.seen(message.id)
+    ids.seen(message.id)
     noteId(message.id)
-    if (role !== 'leader' || stopped) return true
+    if (role !== 'leader') return true
     const notify = chooseNotifier()
     const sent = post({
       kind: 'message',
@@ -468,14 +466,13 @@ export function createTabShare(options: TabShareOptions): TabShare {
   }
 
   function relayState(state: RelayedConnectionState): void {
-    if (stopped || role === 'follower') return
-    lastState = state
-    noteId(state.lastEventId)
+    if (role === 'follower') return
+    keepState(state)
     if (role === 'leader') post({ kind: 'state', state })
   }
 
   function broadcastLogout(): void {
-    if (!stopped) post({ kind: 'logout' })
+    post({ kind: 'logout' })
   }
 
   return {
@@ -514,7 +511,9 @@ export function shareKey(url: string, token: string | null | undefined): string 
  */
 export function createIdWindow(limit = 1000): { seen(id: string): boolean } {
   if (!Number.isInteger(limit) || limit < 1) {
-    throw new TypeError(`createIdWindow: limit must be a positive integer, got ${String(limit)}`)
+    throw new TypeError(
+      __DEV__ ? `createIdWindow: limit must be a positive integer, got ${limit}` : 'createIdWindow: invalid limit',
+    )
   }
   // The Set answers lookups; the ring remembers insertion order, so the oldest id goes in O(1)
   // (taking the first value of a Set skips every slot deleted before it).
@@ -527,25 +526,26 @@ export function createIdWindow(limit = 1000): { seen(id: string): boolean } {
       if (recent.has(id)) return true
       if (ring.length === limit) recent.delete(ring[next])
       ring[next] = id
-      next = next + 1 === limit ? 0 : next + 1
+      next = (next + 1) % limit
       recent.add(id)
       return false
     },
   }
 }
 
-function readWire(data: unknown): Wire | null {
+function readWire(data: unknown): Received | null {
   if (!isRecord(data) || data.v !== PROTOCOL_VERSION) return null
   const { kind, from } = data
-  if (typeof kind !== 'string' || typeof from !== 'string' || from === '') return null
+  if (typeof from !== 'string' || from === '') return null
+  const wire = (body: WireBody): Received => ({ ...body, from })
   switch (kind) {
     case 'hello':
     case 'presence':
-      return { v: PROTOCOL_VERSION, from, kind, presence: readPresence(data.presence) }
+      return wire({ kind, presence: toPresence(isRecord(data.presence) ? data.presence : {}) })
     case 'bye':
     case 'lead':
     case 'logout':
-      return { v: PROTOCOL_VERSION, from, kind }
+      return wire({ kind })
     case 'message': {
       const message = data.message
       if (!isRecord(message) || typeof message.type !== 'string' || typeof message.id !== 'string') {
@@ -553,20 +553,13 @@ function readWire(data: unknown): Wire | null {
       }
       const notify = typeof data.notify === 'string' ? data.notify : ''
       const copy: SseMessage = { type: message.type, data: message.data, id: message.id }
-      return { v: PROTOCOL_VERSION, from, kind, notify, message: copy, carried: data.carried === true }
+      return wire({ kind, notify, message: copy, carried: data.carried === true })
     }
     case 'state':
-      return isState(data.state) ? { v: PROTOCOL_VERSION, from, kind, state: data.state } : null
+      return isState(data.state) ? wire({ kind, state: data.state }) : null
     case 'snapshot':
       if (typeof data.to !== 'string') return null
-      return {
-        v: PROTOCOL_VERSION,
-        from,
-        kind,
-        to: data.to,
-        snapshot: data.snapshot,
-        state: isState(data.state) ? data.state : null,
-      }
+      return wire({ kind, to: data.to, snapshot: data.snapshot, state: isState(data.state) ? data.state : null })
     default:
       return null
   }
@@ -576,44 +569,26 @@ function isState(value: unknown): value is RelayedConnectionState {
   return isRecord(value) && typeof value.status === 'string' && typeof value.lastEventId === 'string'
 }
 
-function readPresence(value: unknown): TabPresence {
-  return isRecord(value)
-    ? { visible: value.visible === true, focused: value.focused === true }
-    : { visible: false, focused: false }
+function toPresence(value: { visible?: unknown; focused?: unknown }): TabPresence {
+  return { visible: value.visible === true, focused: value.focused === true }
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
-function isAbortError(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { name?: unknown }).name === 'AbortError'
-}
-
 function documentPresence(): TabPresence {
-  if (typeof document === 'undefined') return { visible: false, focused: false }
-  return {
-    visible: document.visibilityState === 'visible',
-    focused: typeof document.hasFocus === 'function' && document.hasFocus(),
-  }
+  const doc: Partial<Document> = typeof document === 'undefined' ? {} : document
+  return { visible: doc.visibilityState === 'visible', focused: doc.hasFocus?.() === true }
 }
 
 function randomId(): string {
-  const cryptoApi = globalThis.crypto
-  // randomUUID needs a secure context; plain-http intranet admin apps are common.
-  if (typeof cryptoApi?.randomUUID === 'function') {
-    try {
-      return cryptoApi.randomUUID()
-    } catch {
-      // fall through
-    }
-  }
-  if (typeof cryptoApi?.getRandomValues === 'function') {
-    const bytes = cryptoApi.getRandomValues(new Uint8Array(16))
-    return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')
-  }
-  const part = (): string => Math.random().toString(36).slice(2)
-  return `${Date.now().toString(36)}-${part()}-${part()}`
+  const bytes = new Uint8Array(16)
+  // getRandomValues, unlike randomUUID, works outside secure contexts: plain-http intranet admin apps
+  // are common.
+  if (typeof globalThis.crypto?.getRandomValues === 'function') crypto.getRandomValues(bytes)
+  else for (let i = 0; i < bytes.length; i++) bytes[i] = Math.random() * 256
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')
 }
 
 /** The `sub` claim of a JWT (a leading `Bearer ` ignored), or null for opaque tokens. */
@@ -622,13 +597,13 @@ export function jwtSubject(token: string): string | null {
   if (parts.length !== 3 || parts[1] === '') return null
   try {
     const base64 = parts[1].replace(/-/g, '+').replace(/_/g, '/')
-    const binary = atob(base64.padEnd(base64.length + ((4 - (base64.length % 4)) % 4), '='))
+    // Forgiving base64: atob accepts the missing padding.
+    const binary = atob(base64)
     const bytes = Uint8Array.from(binary, (c) => c.charCodeAt(0))
     const payload: unknown = JSON.parse(new TextDecoder().decode(bytes))
-    if (!isRecord(payload)) return null
-    const sub = payload.sub
+    const sub = isRecord(payload) ? payload.sub : undefined
     if (typeof sub === 'string' && sub !== '') return sub
-    if (typeof sub === 'number' && Number.isFinite(sub)) return String(sub)
+    if (Number.isFinite(sub)) return String(sub)
     return null
   } catch {
     return null

@@ -171,14 +171,13 @@ export function createInitialState(): SseState {
   }
 }
 
-const alarmLevels = new Set<string>(['info', 'warning', 'error', 'critical'])
+const alarmLevels: unknown[] = ['info', 'warning', 'error', 'critical'] satisfies AlarmLevel[]
 
 /** Whether a calc end message reports success: `isTrace === 1` for trace ends, else a success status. */
 export function isCalcSuccess(type: string, data: unknown, successStatuses: ReadonlyArray<number | string>): boolean {
   const payload = asRecord(data)
   if (type === EventType.traceCalcEnd) return payload.isTrace === 1
-  const status = payload.status
-  return (typeof status === 'number' || typeof status === 'string') && successStatuses.includes(status)
+  return (successStatuses as readonly unknown[]).includes(payload.status)
 }
 
 /** Applies one message to the state. Unknown messageTypes change nothing (the store counts them). */
@@ -209,8 +208,9 @@ function applyCalc(
   ctx: ApplyContext,
 ): boolean {
   const data = asRecord(message.data) as CalcPayload
-  const id = calcKey(data.calcId, kind)
+  const id = payloadId(data.calcId) ?? kind
   const now = ctx.now
+  const index = state.index
   let record = state.calcs[id]
 
   if (phase === 'progress' && record !== undefined && record.status !== 'running') return false
@@ -229,10 +229,10 @@ function applyCalc(
       message: null,
       data,
       updatedAt: now,
-      seq: ++state.index.counter,
+      seq: ++index.counter,
     }
+    // Read back: in the store `calcs` is reactive, and only changes made through its proxy are seen.
     record = state.calcs[id]
-    const index = state.index
     index.finished.delete(id)
     index.running.delete(id)
     index.running.add(id)
@@ -258,7 +258,6 @@ function applyCalc(
     if (success) record.progress = 100
     record.endedAt = now
     // Re-adding moves it to the end: finished runs are dropped in the order they ended.
-    const index = state.index
     if (index.running.delete(id)) index.version++
     index.finished.delete(id)
     index.finished.add(id)
@@ -268,10 +267,9 @@ function applyCalc(
   return true
 }
 
-function calcKey(calcId: unknown, kind: CalcKind): string {
-  if (typeof calcId === 'string' && calcId !== '') return calcId
-  if (typeof calcId === 'number' && Number.isFinite(calcId)) return String(calcId)
-  return kind
+/** A usable id from a payload: a non-empty string or a finite number, as a string. */
+function payloadId(value: unknown): string | undefined {
+  return (typeof value === 'string' && value !== '') || Number.isFinite(value) ? String(value) : undefined
 }
 
 /** A usable progress value clamped to 0..100, or null when the value is not a number. */
@@ -311,7 +309,7 @@ function addAlarm(state: SseState, message: SseMessage, ctx: ApplyContext): bool
   const index = state.index
   const id = alarmId(state, message, data)
   if (id === null) return false
-  const level = typeof data.level === 'string' && alarmLevels.has(data.level) ? (data.level as AlarmLevel) : 'warning'
+  const level = alarmLevels.includes(data.level) ? (data.level as AlarmLevel) : 'warning'
   state.alarms.unshift({
     id,
     kind: message.type === EventType.dataAnomaly ? 'anomaly' : 'alarm',
@@ -333,27 +331,24 @@ function addAlarm(state: SseState, message: SseMessage, ctx: ApplyContext): bool
 /** The new alarm's id, or null when the same alarm is already in the list. */
 function alarmId(state: SseState, message: SseMessage, data: AlarmPayload): string | null {
   const ids = state.index.alarmIds
-  const alarmId = data.alarmId
-  if ((typeof alarmId === 'string' && alarmId !== '') || (typeof alarmId === 'number' && Number.isFinite(alarmId))) {
-    const id = String(alarmId)
-    return ids.has(id) ? null : id
-  }
-  if (typeof message.id === 'string' && message.id !== '') {
+  const given = payloadId(data.alarmId)
+  if (given !== undefined) return ids.has(given) ? null : given
+  if (message.id) {
     const id = `${message.type}-${message.id}`
     if (!ids.has(id)) return id
     // The event id persists across events without their own id, so only an equal payload is a repeat.
     const existing = state.alarms.find((a) => a.id === id)
-    if (existing !== undefined && samePayload(existing.data, data)) return null
-    return uniqueId(state, id)
+    return samePayload(existing?.data, data) ? null : uniqueId(state, `${id}#`)
   }
   return uniqueId(state, `${message.type}-#`)
 }
 
+/** `base` (which ends with `#`) followed by the first counter value no alarm id uses. */
 function uniqueId(state: SseState, base: string): string {
-  const ids = state.index.alarmIds
+  const index = state.index
   let id: string
-  do id = `${base}${base.endsWith('#') ? '' : '#'}${++state.index.counter}`
-  while (ids.has(id))
+  do id = base + ++index.counter
+  while (index.alarmIds.has(id))
   return id
 }
 
@@ -401,9 +396,9 @@ export function acknowledgeAllAlarms(state: SseState): number {
   const count = state.index.unread
   if (count === 0) return 0
   const alarms = state.alarms
-  for (let i = 0; i < alarms.length; i++) {
-    if (!alarms[i].read) alarms[i] = { ...alarms[i], read: true }
-  }
+  alarms.forEach((alarm, i) => {
+    if (!alarm.read) alarms[i] = { ...alarm, read: true }
+  })
   state.index.unread = 0
   return count
 }
@@ -464,26 +459,25 @@ export function hydrateState(state: SseState, snapshot: unknown, bounds: { maxAl
   ensureIndex(state)
 
   const local = state.calcs
-  const merged: CalcRecord[] = Object.keys(local).map((id) => local[id])
+  const merged = Object.values(local)
   for (const id in snapshot.calcs) {
     const incoming = snapshot.calcs[id]
-    if (!isCalcRecord(incoming) || incoming.id !== id) continue
+    if (!isRecordWith<CalcRecord>(incoming, 'updatedAt') || incoming.id !== id) continue
     const mine = local[id]
     if (mine === undefined) merged.push({ ...incoming })
     else if (incoming.updatedAt > mine.updatedAt) merged[merged.indexOf(mine)] = { ...incoming }
   }
   merged.sort((a, b) => runTime(a) - runTime(b) || a.seq - b.seq)
-  for (const id of Object.keys(local)) delete local[id]
+  for (const id in local) delete local[id]
   let seq = 0
   for (const record of merged) {
     record.seq = ++seq
     local[record.id] = record
   }
 
-  const alarms = new Map<string, AlarmRecord>()
-  for (const alarm of state.alarms) alarms.set(alarm.id, alarm)
+  const alarms = new Map(state.alarms.map((alarm) => [alarm.id, alarm]))
   for (const incoming of snapshot.alarms) {
-    if (!isAlarmRecord(incoming)) continue
+    if (!isRecordWith<AlarmRecord>(incoming, 'receivedAt')) continue
     const mine = alarms.get(incoming.id)
     if (mine === undefined) alarms.set(incoming.id, { ...incoming })
     else if (incoming.read && !mine.read) alarms.set(mine.id, { ...mine, read: true })
@@ -492,8 +486,9 @@ export function hydrateState(state: SseState, snapshot: unknown, bounds: { maxAl
   state.alarms.splice(0, state.alarms.length, ...sorted)
 
   const scada = snapshot.scada
-  if (scada && typeof scada.lastPulledAt === 'number' && scada.lastPulledAt > (state.scada.lastPulledAt ?? -Infinity)) {
-    state.scada.lastPulledAt = scada.lastPulledAt
+  const pulledAt = scada?.lastPulledAt
+  if (typeof pulledAt === 'number' && pulledAt > (state.scada.lastPulledAt ?? -Infinity)) {
+    state.scada.lastPulledAt = pulledAt
     state.scada.data = scada.data
   }
   for (const key of Object.keys(state.stats) as Array<keyof SseStats>) {
@@ -512,25 +507,12 @@ function runTime(record: CalcRecord): number {
 }
 
 function isSnapshot(value: unknown): value is SseSnapshot {
-  const v = value as Partial<SseSnapshot> | null
-  return (
-    typeof v === 'object' &&
-    v !== null &&
-    v.version === 1 &&
-    typeof v.calcs === 'object' &&
-    v.calcs !== null &&
-    Array.isArray(v.alarms)
-  )
+  return isObject(value) && value.version === 1 && isObject(value.calcs) && Array.isArray(value.alarms)
 }
 
-function isCalcRecord(value: unknown): value is CalcRecord {
-  const v = value as Partial<CalcRecord> | null
-  return typeof v === 'object' && v !== null && typeof v.id === 'string' && typeof v.updatedAt === 'number'
-}
-
-function isAlarmRecord(value: unknown): value is AlarmRecord {
-  const v = value as Partial<AlarmRecord> | null
-  return typeof v === 'object' && v !== null && typeof v.id === 'string' && typeof v.receivedAt === 'number'
+/** A record in a snapshot: an object with a string id and a numeric time under `timeKey`. */
+function isRecordWith<T>(value: unknown, timeKey: 'updatedAt' | 'receivedAt'): value is T {
+  return isObject(value) && typeof value.id === 'string' && typeof value[timeKey] === 'number'
 }
 
 /** Rebuilds the bookkeeping when the lists were replaced or changed outside these functions. */
@@ -543,11 +525,12 @@ function ensureIndex(state: SseState): void {
 
 function rebuildIndex(state: SseState): void {
   const index = state.index
-  const records = Object.keys(state.calcs).map((id) => state.calcs[id])
-  records.sort((a, b) => a.seq - b.seq)
+  const records = Object.values(state.calcs).sort((a, b) => a.seq - b.seq)
   index.running = new Set(records.filter((r) => r.status === 'running').map((r) => r.id))
-  const finished = records.filter((r) => r.status !== 'running')
-  finished.sort((a, b) => (a.endedAt ?? a.updatedAt) - (b.endedAt ?? b.updatedAt) || a.seq - b.seq)
+  // The sort is stable, so runs that ended at the same time stay in seq order.
+  const finished = records
+    .filter((r) => r.status !== 'running')
+    .sort((a, b) => (a.endedAt ?? a.updatedAt) - (b.endedAt ?? b.updatedAt))
   index.finished = new Set(finished.map((r) => r.id))
   index.latest = {}
   index.runs = {}
@@ -557,8 +540,8 @@ function rebuildIndex(state: SseState): void {
   }
   index.version++
   index.alarmIds = new Set(state.alarms.map((a) => a.id))
-  index.unread = state.alarms.reduce((n, a) => (a.read ? n : n + 1), 0)
-  index.counter = Math.max(index.counter, records.length ? records[records.length - 1].seq : 0)
+  index.unread = state.alarms.filter((a) => !a.read).length
+  index.counter = Math.max(index.counter, records.at(-1)?.seq ?? 0)
   index.calcs = state.calcs
   index.alarms = state.alarms
 }
@@ -569,6 +552,10 @@ function bound(max: number): number {
 
 const empty: Record<string, unknown> = Object.freeze({}) as Record<string, unknown>
 
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null
+}
+
 function asRecord(value: unknown): Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : empty
+  return isObject(value) && !Array.isArray(value) ? value : empty
 }

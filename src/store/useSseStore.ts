@@ -9,9 +9,7 @@ import {
   acknowledgeAllAlarms,
   applyMessage,
   clearAlarms as clearAlarmList,
-  createConnectionSnapshot,
-  createIndex,
-  createStats,
+  createInitialState,
   enforceBounds,
   hydrateState,
   latestCalc as findLatestCalc,
@@ -50,8 +48,6 @@ export interface SseStoreConfig {
   successStatuses: ReadonlyArray<number | string>
 }
 
-const connectionKeys = Object.keys(createConnectionSnapshot()) as Array<keyof ConnectionSnapshot>
-
 /**
  * The Pinia store (id `sse`) the hub feeds: connection state, calcs, alarms, SCADA and counters.
  *
@@ -60,17 +56,18 @@ const connectionKeys = Object.keys(createConnectionSnapshot()) as Array<keyof Co
  * `acknowledge`, `acknowledgeAll` and `clearAlarms`. Payloads (`data`) are never made reactive.
  */
 export const useSseStore = defineStore('sse', () => {
-  const connection: Ref<ConnectionSnapshot> = ref(createConnectionSnapshot())
-  const calcs: Ref<Record<string, CalcRecord>> = ref({})
-  const alarms: ShallowRef<AlarmRecord[]> = shallowRef([])
-  const scada: Ref<ScadaState> = ref({ lastPulledAt: null, data: null })
-  const stats: Ref<SseStats> = ref(createStats())
+  const initial = createInitialState()
+  const connectionKeys = Object.keys(initial.connection) as Array<keyof ConnectionSnapshot>
+  const connection: Ref<ConnectionSnapshot> = ref(initial.connection)
+  const calcs: Ref<Record<string, CalcRecord>> = ref(initial.calcs)
+  const alarms: ShallowRef<AlarmRecord[]> = shallowRef(initial.alarms)
+  const scada: Ref<ScadaState> = ref(initial.scada)
+  const stats: Ref<SseStats> = ref(initial.stats)
 
   // Not state: bounds and bookkeeping are neither reactive nor part of `$state`.
-  const config: SseStoreConfig = { ...defaultStoreOptions, successStatuses: defaultCalcOptions.successStatuses }
-  let index: SseIndex = createIndex()
-  // Reused for every message; `now` is set each time.
-  const applyContext: ApplyContext = { now: 0, ...config }
+  // The bounds and success rule, reused as the context of every message (`now` is set each time).
+  const config: ApplyContext = { now: 0, ...defaultStoreOptions, successStatuses: defaultCalcOptions.successStatuses }
+  let index: SseIndex = initial.index
   // Mirrors `index.version`: the calc getters depend on it instead of on every record, so a progress
   // message never recomputes them.
   const calcStructure = shallowRef(0)
@@ -149,12 +146,13 @@ export const useSseStore = defineStore('sse', () => {
    */
   function reset(): void {
     const { status, role, attempt, openedAt } = connection.value
-    connection.value = { ...createConnectionSnapshot(), status, role, attempt, openedAt }
-    calcs.value = {}
-    alarms.value = []
-    scada.value = { lastPulledAt: null, data: null }
-    stats.value = createStats()
-    index = createIndex()
+    const fresh = createInitialState()
+    connection.value = { ...fresh.connection, status, role, attempt, openedAt }
+    calcs.value = fresh.calcs
+    alarms.value = fresh.alarms
+    scada.value = fresh.scada
+    stats.value = fresh.stats
+    index = fresh.index
     syncStructure()
   }
 
@@ -170,10 +168,11 @@ export const useSseStore = defineStore('sse', () => {
     const conn = connection.value
     conn.lastMessageAt = now
     const id = typeof message.id === 'string' ? message.id : ''
-    if (id !== '' && conn.lastEventId !== id) conn.lastEventId = id
+    // Setting an unchanged value through the reactive proxy triggers nothing.
+    if (id) conn.lastEventId = id
     if (!known) return
-    applyContext.now = now
-    const changed = applyMessage(view, { type: message.type, data: rawCopy(message.data), id }, applyContext)
+    config.now = now
+    const changed = applyMessage(view, { type: message.type, data: rawCopy(message.data), id }, config)
     if (changed === 'alarm') publishAlarms()
     else if (changed === 'calc') syncStructure()
   }
@@ -182,9 +181,9 @@ export const useSseStore = defineStore('sse', () => {
   function setConnection(patch: Partial<ConnectionSnapshot>): void {
     const conn = connection.value
     for (const key of connectionKeys) {
-      if (!(key in patch)) continue
+      // A key the patch does not have reads as undefined, and undefined is never set.
       const value = key === 'error' ? toErrorInfo(patch.error) : patch[key]
-      if (value !== undefined && conn[key] !== value) (conn as unknown as Record<string, unknown>)[key] = value
+      if (value !== undefined) (conn as unknown as Record<string, unknown>)[key] = value
     }
   }
 
@@ -208,7 +207,6 @@ export const useSseStore = defineStore('sse', () => {
     if (options.maxAlarms !== undefined) config.maxAlarms = options.maxAlarms
     if (options.maxCalcs !== undefined) config.maxCalcs = options.maxCalcs
     if (options.successStatuses !== undefined) config.successStatuses = [...options.successStatuses]
-    Object.assign(applyContext, config)
     const before = alarms.value.length
     enforceBounds(view, config)
     if (alarms.value.length !== before) publishAlarms()
@@ -281,25 +279,24 @@ export type SseStore = ReturnType<typeof useSseStore>
 // Payloads are kept as a shallow copy marked raw: Vue never deep-proxies them, and the object the
 // listeners receive is left untouched.
 function rawCopy(data: unknown): unknown {
-  if (typeof data !== 'object' || data === null || Array.isArray(data)) return data
-  return markRaw({ ...(data as Record<string, unknown>) })
+  return isPlainObject(data) ? markRaw({ ...data }) : data
+}
+
+/** A copy of a snapshot's record with its payload made raw; anything else unchanged. */
+function withRawData(record: unknown): unknown {
+  return isPlainObject(record) ? { ...record, data: rawCopy(record.data) } : record
 }
 
 function prepareSnapshot(value: unknown): unknown {
-  const snap = value as Partial<SseSnapshot> | null
-  if (typeof snap !== 'object' || snap === null || typeof snap.calcs !== 'object' || !Array.isArray(snap.alarms)) {
-    return value
-  }
+  const snap = value as Partial<SseSnapshot>
+  if (!isPlainObject(value) || typeof snap.calcs !== 'object' || !Array.isArray(snap.alarms)) return value
   const calcs: Record<string, unknown> = {}
-  for (const id in snap.calcs) {
-    const record = snap.calcs[id] as CalcRecord | null
-    calcs[id] = typeof record === 'object' && record !== null ? { ...record, data: rawCopy(record.data) } : record
-  }
-  const alarms = snap.alarms.map((alarm: AlarmRecord | null) =>
-    typeof alarm === 'object' && alarm !== null ? { ...alarm, data: rawCopy(alarm.data) } : alarm,
-  )
-  const scada = snap.scada ? { ...snap.scada, data: rawCopy(snap.scada.data) } : snap.scada
-  return { ...snap, calcs, alarms, scada }
+  for (const id in snap.calcs) calcs[id] = withRawData(snap.calcs[id])
+  return { ...snap, calcs, alarms: snap.alarms.map(withRawData), scada: withRawData(snap.scada) }
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
 function toErrorInfo(error: SseErrorInfo | null | undefined): SseErrorInfo | null | undefined {

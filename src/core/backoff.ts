@@ -24,13 +24,10 @@ export function backoffDelay(
  * unreadable, so the caller falls back to its own backoff.
  */
 export function parseRetryAfter(value: string | null | undefined, now: number = Date.now()): number | null {
-  if (value == null) return null
-  const text = value.trim()
-  if (text === '') return null
+  const text = value?.trim() ?? ''
   if (/^\d+$/.test(text)) return Number(text) * 1000
   // An HTTP date always names its month; this keeps `Date.parse` from reading '-5' as a year.
   if (!/[a-z]{3}/i.test(text)) return null
   const date = Date.parse(text)
-  if (Number.isNaN(date)) return null
-  return Math.max(0, date - now)
+  return Number.isNaN(date) ? null : Math.max(0, date - now)
 }

@@ -55,10 +55,9 @@ export function createBus(options: SseBusOptions = {}): SseBus {
 
   function remove(type: string, entry: Entry): void {
     entry.removed = true
-    const list = handlers.get(type)
-    if (!list) return
-    const next = list.filter((e) => e !== entry)
-    if (next.length) handlers.set(type, next)
+    // The type may be gone already (clear(), or the entry removed twice).
+    const next = handlers.get(type)?.filter((e) => e !== entry)
+    if (next?.length) handlers.set(type, next)
     else handlers.delete(type)
   }
 
@@ -70,7 +69,8 @@ export function createBus(options: SseBusOptions = {}): SseBus {
       try {
         entry.fn(message.data as never, message as never)
       } catch (cause) {
-        const error = new SseError('handler', `A listener for "${message.type}" threw: ${describe(cause)}`, {
+        const text = cause instanceof Error ? cause.message : String(cause)
+        const error = new SseError('handler', `A listener for "${message.type}" threw: ${text}`, {
           messageType: message.type,
           cause,
         })
@@ -93,10 +93,11 @@ export function createBus(options: SseBusOptions = {}): SseBus {
       return true
     },
     clear(type) {
-      const cleared = type === undefined ? [...handlers.values()].flat() : (handlers.get(type) ?? [])
-      for (const entry of cleared) entry.removed = true
-      if (type === undefined) handlers.clear()
-      else handlers.delete(type)
+      for (const [key, list] of handlers) {
+        if (type !== undefined && key !== type) continue
+        for (const entry of list) entry.removed = true
+        handlers.delete(key)
+      }
     },
     emit(message) {
       // Both lists are taken before any handler runs, so a '*' handler added by a typed one waits
@@ -107,14 +108,9 @@ export function createBus(options: SseBusOptions = {}): SseBus {
       dispatch(all, '*', message)
     },
     listenerCount(type) {
-      if (type !== undefined) return handlers.get(type)?.length ?? 0
       let count = 0
-      for (const list of handlers.values()) count += list.length
+      for (const [key, list] of handlers) if (type === undefined || key === type) count += list.length
       return count
     },
   }
-}
-
-function describe(cause: unknown): string {
-  return cause instanceof Error ? cause.message : String(cause)
 }

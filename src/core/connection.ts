@@ -99,7 +99,6 @@ export function createConnection(options: CreateConnectionOptions, callbacks: Co
   const reconnect: Required<ReconnectOptions> | false = resolveReconnect(options.reconnect)
   const heartbeatTimeout = options.heartbeatTimeout ?? 45_000
   const environment = options.environment ?? {}
-  const random = environment.random ?? Math.random
   const debug = options.debug === true
 
   let status: SseStatus = 'idle'
@@ -157,13 +156,17 @@ export function createConnection(options: CreateConnectionOptions, callbacks: Co
 
   function changed(): void {
     snapshot = null
-    const state = getState()
-    if (callbacks.onStateChange) guard(() => callbacks.onStateChange?.(state))
+    guard(callbacks.onStateChange, getState())
   }
 
   function setStatus(next: SseStatus): void {
     if (next === status) return
     log('status', status, '->', next)
+    enter(next)
+  }
+
+  /** Sets the status and notifies even when it is unchanged (the attempt or the error moved). */
+  function enter(next: SseStatus): void {
     status = next
     changed()
   }
@@ -171,24 +174,20 @@ export function createConnection(options: CreateConnectionOptions, callbacks: Co
   function report(reported: SseError): void {
     error = reported
     log('error', reported.kind, reported.status ?? '', reported.message)
-    if (callbacks.onError) guard(() => callbacks.onError?.(reported))
+    guard(callbacks.onError, reported)
   }
 
   /** Runs a user callback; a throw becomes a `handler` error instead of breaking the stream. */
-  function guard(run: () => void): void {
+  function guard<T>(callback: ((value: T) => void) | undefined, value: T): void {
     try {
-      run()
+      callback?.(value)
     } catch (cause) {
-      handlerError(cause)
-    }
-  }
-
-  function handlerError(cause: unknown): void {
-    log('a callback threw', cause)
-    try {
-      callbacks.onError?.(new SseError('handler', `A connection callback threw: ${String(cause)}`, { cause }))
-    } catch {
-      // onError itself threw: nothing is left to tell.
+      log('a callback threw', cause)
+      try {
+        callbacks.onError?.(new SseError('handler', `A connection callback threw: ${String(cause)}`, { cause }))
+      } catch {
+        // onError itself threw: nothing is left to tell.
+      }
     }
   }
 
@@ -197,13 +196,7 @@ export function createConnection(options: CreateConnectionOptions, callbacks: Co
     if (feedGeneration !== generation) return
     lastMessageAt = Date.now()
     if (debug) log('message', message.event, message.lastEventId, message.data)
-    const onMessage = callbacks.onMessage
-    if (onMessage === undefined) return
-    try {
-      onMessage(message)
-    } catch (cause) {
-      handlerError(cause)
-    }
+    guard(callbacks.onMessage, message)
   }
 
   // --- attempts -------------------------------------------------------------------------------
@@ -248,22 +241,21 @@ export function createConnection(options: CreateConnectionOptions, callbacks: Co
       onFailure: (failure) => fail(gen, failure),
     }
 
+    const viaEventSource = options.transport === 'eventsource'
     try {
-      if (options.transport === 'eventsource') {
-        const EventSourceImpl = environment.EventSource ?? globalThis.EventSource
-        if (typeof EventSourceImpl !== 'function') throw new SseError('config', 'EventSource is not available here')
-        transport = startEventSourceTransport(request, handlers, EventSourceImpl)
-      } else {
-        const fetchImpl = environment.fetch ?? globalThis.fetch
-        if (typeof fetchImpl !== 'function') throw new SseError('config', 'fetch is not available here')
-        transport = startFetchTransport(request, handlers, fetchImpl)
-      }
+      // The environment's keys are the globals' names.
+      const api = viaEventSource ? 'EventSource' : 'fetch'
+      const impl = environment[api] ?? globalThis[api]
+      if (typeof impl !== 'function') throw new SseError('config', `${api} is not available here`)
+      transport = viaEventSource
+        ? startEventSourceTransport(request, handlers, impl as typeof EventSource)
+        : startFetchTransport(request, handlers, impl as typeof fetch)
     } catch (cause) {
       stop(cause instanceof SseError ? cause : new SseError('network', `Could not start the request: ${String(cause)}`, { cause }))
       return
     }
     // Comments are invisible to EventSource, so a quiet but healthy stream would look dead there.
-    if (heartbeatTimeout > 0 && options.transport !== 'eventsource') armWatchdog(heartbeatTimeout)
+    if (heartbeatTimeout > 0 && !viaEventSource) armWatchdog(heartbeatTimeout)
   }
 
   function buildRequest(): TransportRequest {
@@ -272,7 +264,7 @@ export function createConnection(options: CreateConnectionOptions, callbacks: Co
     return {
       url,
       method: options.method ?? 'GET',
-      headers: read(options.headers ?? {}) ?? {},
+      headers: read(options.headers) ?? {},
       body: read(options.body),
       withCredentials: options.withCredentials === true,
       token: tokenOverride ?? read(options.token),
@@ -291,10 +283,8 @@ export function createConnection(options: CreateConnectionOptions, callbacks: Co
     refreshedInStreak = false
     openedAt = Date.now()
     lastByteAt = openedAt
-    snapshot = null
-    status = 'open'
     log('open')
-    changed()
+    enter('open')
   }
 
   function fail(gen: number, failure: TransportFailure): void {
@@ -304,14 +294,11 @@ export function createConnection(options: CreateConnectionOptions, callbacks: Co
     openedAt = null
     const code = failed.status ?? 0
 
-    if (failed.kind === 'http' && code === 204) {
-      stop(failed)
-      return
-    }
     if (failed.kind === 'http' && (code === 401 || code === 403)) {
       void refreshToken(gen, failed)
       return
     }
+    // 204 (the server says stop) and the other client errors are final.
     const retryable =
       failed.kind !== 'http' || code === 408 || code === 429 || (code >= 500 && code <= 599)
     if (!retryable) {
@@ -334,9 +321,7 @@ export function createConnection(options: CreateConnectionOptions, callbacks: Co
     refreshedInStreak = true
     report(unauthorized)
     if (gen !== generation) return
-    snapshot = null
-    status = 'reconnecting'
-    changed()
+    enter('reconnecting')
     if (gen !== generation) return
     let token: string | null | undefined
     try {
@@ -360,19 +345,15 @@ export function createConnection(options: CreateConnectionOptions, callbacks: Co
   }
 
   function scheduleRetry(retryAfter: number | null): void {
-    if (reconnect === false) {
-      stopKeepingError()
-      return
-    }
-    attempt++
-    if (attempt >= reconnect.maxAttempts) {
-      stopKeepingError()
+    if (reconnect === false || ++attempt >= reconnect.maxAttempts) {
+      // Gives up for good; the error was already reported.
+      halt()
+      log('closed after', attempt, 'failed attempts')
+      enter('closed')
       return
     }
     const gen = generation
-    snapshot = null
-    status = 'reconnecting'
-    changed()
+    enter('reconnecting')
     // onStateChange may have closed or restarted the connection.
     if (gen !== generation) return
     if (isOffline()) {
@@ -380,7 +361,7 @@ export function createConnection(options: CreateConnectionOptions, callbacks: Co
       log('offline: waiting for the online event')
       return
     }
-    const delay = Math.max(retryAfter ?? 0, backoffDelay(attempt, serverRetry, reconnect, random))
+    const delay = Math.max(retryAfter ?? 0, backoffDelay(attempt, serverRetry, reconnect, environment.random))
     log('retry in', delay, 'ms (attempt', attempt, ')')
     retryTimer = setTimeout(() => {
       retryTimer = undefined
@@ -395,19 +376,8 @@ export function createConnection(options: CreateConnectionOptions, callbacks: Co
     report(reported)
     // onError may have opened it again: the new attempt's status stands.
     if (gen !== generation) return
-    snapshot = null
-    status = 'closed'
     log('closed:', reported.kind)
-    changed()
-  }
-
-  /** Gives up for good after the error already reported. */
-  function stopKeepingError(): void {
-    halt()
-    snapshot = null
-    status = 'closed'
-    log('closed after', attempt, 'failed attempts')
-    changed()
+    enter('closed')
   }
 
   function halt(): void {
@@ -417,7 +387,7 @@ export function createConnection(options: CreateConnectionOptions, callbacks: Co
     clearRetryTimer()
     waitingForOnline = false
     pausedHidden = false
-    unlisten()
+    listen(false)
   }
 
   function stopTransport(): void {
@@ -428,7 +398,7 @@ export function createConnection(options: CreateConnectionOptions, callbacks: Co
   }
 
   function clearRetryTimer(): void {
-    if (retryTimer !== undefined) clearTimeout(retryTimer)
+    clearTimeout(retryTimer)
     retryTimer = undefined
   }
 
@@ -452,7 +422,7 @@ export function createConnection(options: CreateConnectionOptions, callbacks: Co
   }
 
   function stopWatchdog(): void {
-    if (watchdogTimer !== undefined) clearTimeout(watchdogTimer)
+    clearTimeout(watchdogTimer)
     watchdogTimer = undefined
   }
 
@@ -503,27 +473,18 @@ export function createConnection(options: CreateConnectionOptions, callbacks: Co
     }
   }
 
-  function listen(): void {
-    if (listening) return
-    listening = true
-    if (typeof window !== 'undefined' && typeof window.addEventListener === 'function') {
-      window.addEventListener('online', onOnline)
-      window.addEventListener('offline', onOffline)
+  /** Adds (`on`) or removes the browser listeners, once each way. */
+  function listen(on: boolean): void {
+    if (listening === on) return
+    listening = on
+    const method = on ? 'addEventListener' : 'removeEventListener'
+    if (typeof window !== 'undefined' && typeof window[method] === 'function') {
+      window[method]('online', onOnline)
+      window[method]('offline', onOffline)
     }
-    if (options.pauseWhenHidden && typeof document !== 'undefined' && typeof document.addEventListener === 'function') {
-      document.addEventListener('visibilitychange', onVisibility)
-    }
-  }
-
-  function unlisten(): void {
-    if (!listening) return
-    listening = false
-    if (typeof window !== 'undefined' && typeof window.removeEventListener === 'function') {
-      window.removeEventListener('online', onOnline)
-      window.removeEventListener('offline', onOffline)
-    }
-    if (typeof document !== 'undefined' && typeof document.removeEventListener === 'function') {
-      document.removeEventListener('visibilitychange', onVisibility)
+    // Removing is unconditional: a listener that was never added is simply not found.
+    if ((!on || options.pauseWhenHidden) && typeof document !== 'undefined' && typeof document[method] === 'function') {
+      document[method]('visibilitychange', onVisibility)
     }
   }
 
@@ -532,7 +493,7 @@ export function createConnection(options: CreateConnectionOptions, callbacks: Co
   function begin(): void {
     wanted = true
     refreshedInStreak = false
-    listen()
+    listen(true)
     if (isHidden()) {
       pausedHidden = true
       generation++
@@ -560,10 +521,8 @@ export function createConnection(options: CreateConnectionOptions, callbacks: Co
       // The next open() starts a new session: it connects, it does not reconnect.
       everOpened = false
       if (!wasActive) return
-      snapshot = null
-      status = 'closed'
       log('closed by the app')
-      changed()
+      enter('closed')
     },
     restart(): void {
       tokenOverride = undefined

@@ -42,9 +42,10 @@ export class SseError extends Error {
   ) {
     super(message)
     this.kind = kind
-    if (details.status !== undefined) this.status = details.status
-    if (details.messageType !== undefined) this.messageType = details.messageType
-    if (details.cause !== undefined) this.cause = details.cause
+    // The field declarations above already made these own properties (undefined when absent).
+    this.status = details.status
+    this.messageType = details.messageType
+    this.cause = details.cause
   }
 
   /** A plain, cloneable copy (for the store and for relaying between tabs). */

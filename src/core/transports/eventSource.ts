@@ -53,8 +53,7 @@ export function withParams(url: string, params: ReadonlyArray<readonly [string, 
   if (params.length === 0) return url
   const hashAt = url.indexOf('#')
   const base = hashAt === -1 ? url : url.slice(0, hashAt)
-  const hash = hashAt === -1 ? '' : url.slice(hashAt)
   const query = params.map(([key, value]) => `${encodeURIComponent(key)}=${encodeURIComponent(value)}`).join('&')
-  const separator = base.includes('?') ? (base.endsWith('?') || base.endsWith('&') ? '' : '&') : '?'
-  return `${base}${separator}${query}${hash}`
+  const separator = base.includes('?') ? (/[?&]$/.test(base) ? '' : '&') : '?'
+  return `${base}${separator}${query}${url.slice(base.length)}`
 }

@@ -46,7 +46,7 @@ export function startFetchTransport(
       return
     }
     const type = response.headers.get('content-type') ?? ''
-    if (!/^text\/event-stream\s*(;|$)/i.test(type.trim())) {
+    if (!/^\s*text\/event-stream\s*(;|$)/i.test(type)) {
       void response.body?.cancel().catch(noop)
       fail({
         error: new SseError('content-type', `Expected text/event-stream, got ${type || 'no content type'}`, {
@@ -62,31 +62,26 @@ export function startFetchTransport(
     handlers.onOpen()
     const reader = response.body.getReader()
     let busySince = monotonicNow()
-    for (;;) {
+    // abort() (possibly from a handler, mid-read) sets `done`: both loops stop and the reader is cancelled.
+    while (!done) {
       // A rejected read (abort, reset) lands in run()'s catch; after abort() `done` silences it.
       const asked = monotonicNow()
       const { value, done: ended } = await reader.read()
-      if (done) {
-        void reader.cancel().catch(noop)
+      if (ended) {
+        fail({ error: new SseError('stream-ended', 'The server closed the stream') })
         return
       }
-      if (ended) break
       // A read that had to wait for the network starts a fresh task: a fresh budget.
       if (monotonicNow() - asked > 1) busySince = monotonicNow()
-      if (value === undefined || value.byteLength === 0) continue
-      for (let offset = 0; offset < value.byteLength; offset += SLICE_BYTES) {
+      for (let offset = 0; !done && offset < value.byteLength; offset += SLICE_BYTES) {
         handlers.onChunk(value.byteLength <= SLICE_BYTES ? value : value.subarray(offset, offset + SLICE_BYTES))
         if (!done && monotonicNow() - busySince >= TASK_BUDGET_MS) {
           await yieldTask()
           busySince = monotonicNow()
         }
-        if (done) {
-          void reader.cancel().catch(noop)
-          return
-        }
       }
     }
-    fail({ error: new SseError('stream-ended', 'The server closed the stream') })
+    void reader.cancel().catch(noop)
   }
 
   return {
@@ -109,7 +104,9 @@ function buildInit(request: TransportRequest, signal: AbortSignal): RequestInit 
   let body = request.body
   if (isPlainObject(body)) {
     body = JSON.stringify(body)
-    if (!hasHeader(headers, 'content-type')) headers['Content-Type'] = 'application/json'
+    if (!Object.keys(headers).some((key) => key.toLowerCase() === 'content-type')) {
+      headers['Content-Type'] = 'application/json'
+    }
   }
   return {
     method: request.method,
@@ -124,41 +121,31 @@ function buildInit(request: TransportRequest, signal: AbortSignal): RequestInit 
 async function readDetail(response: Response): Promise<string> {
   if (!response.body) return ''
   const reader = response.body.getReader()
-  const parts: Uint8Array[] = []
+  const bytes = new Uint8Array(DETAIL_LIMIT)
   let size = 0
   try {
     while (size < DETAIL_LIMIT) {
       const { value, done } = await reader.read()
       if (done) break
-      parts.push(value)
-      size += value.byteLength
+      const part = value.subarray(0, DETAIL_LIMIT - size)
+      bytes.set(part, size)
+      size += part.length
     }
   } catch {
     // The detail is a courtesy; the status alone decides what happens next.
   } finally {
     void reader.cancel().catch(noop)
   }
-  const bytes = new Uint8Array(Math.min(size, DETAIL_LIMIT))
-  let offset = 0
-  for (const part of parts) {
-    const slice = part.subarray(0, bytes.length - offset)
-    bytes.set(slice, offset)
-    offset += slice.length
-    if (offset >= bytes.length) break
-  }
-  const text = new TextDecoder().decode(bytes).trim()
-  if (text === '') return ''
+  const text = new TextDecoder().decode(bytes.subarray(0, size)).trim()
   try {
-    const json: unknown = JSON.parse(text)
-    if (json && typeof json === 'object') {
-      const record = json as Record<string, unknown>
-      for (const key of ['detail', 'message', 'error']) {
-        const field = record[key]
-        if (typeof field === 'string' && field !== '') return field.slice(0, 300)
-      }
+    // Any JSON value: a primitive or an array simply has none of these fields.
+    const json = JSON.parse(text) as Record<string, unknown> | null
+    for (const key of ['detail', 'message', 'error']) {
+      const field = json?.[key]
+      if (typeof field === 'string' && field !== '') return field.slice(0, 300)
     }
   } catch {
-    // Not JSON: use the text itself.
+    // Not JSON (or empty): use the text itself.
   }
   return text.slice(0, 300)
 }
@@ -174,10 +161,6 @@ function setHeader(headers: Record<string, string>, name: string, value: string)
   const lower = name.toLowerCase()
   for (const key of Object.keys(headers)) if (key.toLowerCase() === lower) delete headers[key]
   headers[name] = value
-}
-
-function hasHeader(headers: Record<string, string>, name: string): boolean {
-  return Object.keys(headers).some((key) => key.toLowerCase() === name)
 }
 
 function describe(cause: unknown): string {

@@ -4,15 +4,14 @@
  * clamped nor throttled in background tabs, where alarms must keep flowing.
  */
 export function yieldTask(): Promise<void> {
-  if (typeof setImmediate === 'function') return new Promise((resolve) => setImmediate(resolve))
-  if (typeof MessageChannel === 'function') {
-    channel ??= createChannel()
-    return new Promise((resolve) => {
+  return new Promise((resolve) => {
+    if (typeof setImmediate === 'function') setImmediate(resolve)
+    else if (typeof MessageChannel === 'function') {
+      channel ??= createChannel()
       waiting.push(resolve)
-      channel!.port2.postMessage(null)
-    })
-  }
-  return new Promise((resolve) => setTimeout(resolve, 0))
+      channel.port2.postMessage(null)
+    } else setTimeout(resolve, 0)
+  })
 }
 
 const waiting: Array<() => void> = []

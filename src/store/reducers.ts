@@ -160,10 +160,18 @@ export function createIndex(): SseIndex {
   return { running: new Set(), finished: new Set(), runs: {}, latest: {}, version: 0, alarmIds: new Set(), unread: 0, counter: 0, calcs: null, alarms: null }
 }
 
+/**
+ * An empty map of calcs by id. Ids come from the server: without a prototype, `__proto__`,
+ * `constructor` or `toString` are ids like any other.
+ */
+export function createCalcMap<T = CalcRecord>(): Record<string, T> {
+  return Object.create(null) as Record<string, T>
+}
+
 export function createInitialState(): SseState {
   return {
     connection: createConnectionSnapshot(),
-    calcs: {},
+    calcs: createCalcMap(),
     alarms: [],
     scada: { lastPulledAt: null, data: null },
     stats: createStats(),
@@ -438,7 +446,7 @@ export function latestCalc(state: SseState, kind: CalcKind): CalcRecord | undefi
 
 /** A plain copy of the data (not the connection): serialisable, sharing nothing mutable with the state. */
 export function takeSnapshot(state: SseState): SseSnapshot {
-  const calcs: Record<string, CalcRecord> = {}
+  const calcs = createCalcMap()
   for (const id in state.calcs) calcs[id] = { ...state.calcs[id] }
   return {
     version: 1,

@@ -9,6 +9,7 @@ import {
   acknowledgeAllAlarms,
   applyMessage,
   clearAlarms as clearAlarmList,
+  createCalcMap,
   createInitialState,
   enforceBounds,
   hydrateState,
@@ -290,7 +291,7 @@ function withRawData(record: unknown): unknown {
 function prepareSnapshot(value: unknown): unknown {
   const snap = value as Partial<SseSnapshot>
   if (!isPlainObject(value) || typeof snap.calcs !== 'object' || !Array.isArray(snap.alarms)) return value
-  const calcs: Record<string, unknown> = {}
+  const calcs = createCalcMap<unknown>()
   for (const id in snap.calcs) calcs[id] = withRawData(snap.calcs[id])
   return { ...snap, calcs, alarms: snap.alarms.map(withRawData), scada: withRawData(snap.scada) }
 }

@@ -73,6 +73,21 @@ describe('calc messages, one row per messageType', () => {
     expect(state.calcs['42'].progress).toBe(10)
   })
 
+  it('calcIds that name Object.prototype members are ids like any other', () => {
+    for (const calcId of ['__proto__', 'constructor', 'toString']) {
+      send('5-0', { calcId, calcName: calcId })
+      send('5-2', { calcId, progress: 30 })
+    }
+    expect(Object.keys(state.calcs).sort()).toEqual(['__proto__', 'constructor', 'toString'])
+    expect(state.calcs.toString).toMatchObject({ name: 'toString', status: 'running', progress: 30 })
+    expect(runningCalcs(state).map((c) => c.id)).toEqual(['__proto__', 'constructor', 'toString'])
+    // A snapshot carries them to another tab's state.
+    const other = createInitialState()
+    expect(hydrateState(other, JSON.parse(JSON.stringify(takeSnapshot(state))), bounds)).toBe(true)
+    expect(Object.keys(other.calcs).sort()).toEqual(['__proto__', 'constructor', 'toString'])
+    expect(other.calcs.constructor).toMatchObject({ name: 'constructor', progress: 30 })
+  })
+
   it('end success follows successStatuses; trace end follows isTrace only', () => {
     send('0-1', { calcId: 'a', status: 'success' })
     send('0-1', { calcId: 'b', status: 0 })

@@ -38,6 +38,15 @@ describe('useSseStore', () => {
     expect(store.calcs.a).toMatchObject({ status: 'running', progress: 30 })
   })
 
+  it('a calcId "__proto__" is a calc of its own in the reactive store, also after reset', () => {
+    for (let round = 0; round < 2; round++) {
+      store.apply(msg('0-0', { calcId: '__proto__', calcName: 'odd id' }), true)
+      expect(Object.keys(store.calcs)).toEqual(['__proto__'])
+      expect(store.runningCalcs.map((c) => c.name)).toEqual(['odd id'])
+      store.reset()
+    }
+  })
+
   it('getters: runningCalcs, latestCalc(kind), unreadCount', () => {
     store.apply(msg('5-0', { calcId: 'a' }), true)
     store.apply(msg('5-0', { calcId: 'b' }), true)

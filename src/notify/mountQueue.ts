@@ -6,12 +6,7 @@ import { yieldTask } from '../core/transports/yieldTask'
  * that task long, so each mount gets a later task of its own, in the order they were queued.
  * One queue for every notifier: two apps' popups never share a task either.
  */
-interface QueuedMount {
-  run: () => void
-  cancelled: boolean
-}
-
-const queue: QueuedMount[] = []
+const queue: Array<() => void> = []
 let scheduled = false
 let settledWaiters: Array<() => void> = []
 
@@ -22,17 +17,19 @@ let settledWaiters: Array<() => void> = []
  * @returns cancels the mount if it has not run yet; does nothing afterwards
  */
 export function queueMount(mount: () => void): () => void {
-  const entry: QueuedMount = { run: mount, cancelled: false }
+  // An entry of its own, so cancelling finds this very call even when `mount` was queued twice.
+  const entry = (): void => mount()
   queue.push(entry)
   schedule()
+  // A cancelled mount leaves the queue at once, so it costs no task.
   return () => {
-    entry.cancelled = true
+    const index = queue.indexOf(entry)
+    if (index >= 0) queue.splice(index, 1)
   }
 }
 
 /** Resolves once every queued mount has run or been cancelled. */
 export function mountsSettled(): Promise<void> {
-  dropCancelled()
   if (queue.length === 0) return Promise.resolve()
   return new Promise((resolve) => settledWaiters.push(resolve))
 }
@@ -45,10 +42,7 @@ function schedule(): void {
 
 function runNext(): void {
   scheduled = false
-  dropCancelled()
-  const entry = queue.shift()
-  entry?.run()
-  dropCancelled()
+  queue.shift()?.()
   if (queue.length > 0) {
     schedule()
     return
@@ -56,9 +50,4 @@ function runNext(): void {
   const waiters = settledWaiters
   settledWaiters = []
   for (const resolve of waiters) resolve()
-}
-
-// Cancelled mounts cost no task: they are dropped before the next one runs.
-function dropCancelled(): void {
-  while (queue.length > 0 && queue[0].cancelled) queue.shift()
 }

@@ -9,7 +9,7 @@ import type { SseMessage } from '../protocol'
 import type { NotifyLocale } from './locale'
 import { getNotifyMessages } from './locale'
 import { queueMount } from './mountQueue'
-import { defaultRenderers, resolveRenderer } from './renderers'
+import { defaultRenderers } from './renderers'
 
 /** The popup function the notifier drives; `ElNotification` by default. */
 export type NotifyFunction = (
@@ -34,8 +34,8 @@ export interface Notifier {
   dispose: () => void
 }
 
-/** The labels and success rule renderers see, for one language and calc configuration. */
-export function createNotifyContext(locale: NotifyLocale = 'zh-CN', calc?: CalcOptions): NotifyContext {
+/** The labels and success rule renderers see, for one language (zh-CN unless `'en'`) and calc configuration. */
+export function createNotifyContext(locale?: NotifyLocale, calc?: CalcOptions): NotifyContext {
   const messages = getNotifyMessages(locale)
   const successStatuses = calc?.successStatuses ?? defaultCalcOptions.successStatuses
   const labels: Record<string, string> = { ...messages.statusLabels, ...calc?.statusLabels }
@@ -52,27 +52,20 @@ export function createNotifyContext(locale: NotifyLocale = 'zh-CN', calc?: CalcO
   }
 }
 
-// Higher wins when a storm mixes types: the summary shows the most severe one.
-const severity: Readonly<Record<string, number>> = { error: 4, warning: 3, info: 2, primary: 1, success: 1 }
-const severityOf = (type: string | undefined): number =>
-  type !== undefined && Object.hasOwn(severity, type) ? severity[type] : 0
-
-// Types whose popups are alarms, for the summary's wording.
-const alarmTypes: ReadonlySet<string> = new Set(['4', '7'])
-
-/**
- * Closes after Vue has rendered pending updates. A popup closed in the tick it opened in never runs
- * its leave transition (its visibility flips back before any render), so Element Plus would keep a
- * hidden element and never call `onClose`.
- */
-function closeSoon(handle: NotificationHandle): void {
-  void nextTick(() => handle.close())
-}
+// Higher wins when a storm mixes types: the summary shows the most severe one (other types: 0).
+const severity = new Map<string | undefined, number>([
+  ['error', 4],
+  ['warning', 3],
+  ['info', 2],
+  ['primary', 1],
+  ['success', 1],
+])
+const severityOf = (type: string | undefined): number => severity.get(type) ?? 0
 
 /** One popup of this notifier: queued until its mount task runs, then open until it closes. */
 interface Popup {
-  handle: NotificationHandle | null
-  cancelMount: (() => void) | null
+  /** Cancels the mount while it is queued; closes the popup once mounted. */
+  close: () => void
 }
 
 interface Summary {
@@ -112,13 +105,13 @@ export function createNotifier(
   const context = createNotifyContext(options?.locale, calc)
   const messages = getNotifyMessages(context.locale)
 
-  // Resolved once, so a message without a popup costs one Map lookup.
-  const renderers = new Map<string, NotifyRenderer>()
-  for (const type of [...Object.keys(defaultRenderers), ...Object.keys(options?.renderers ?? {})]) {
-    const renderer = resolveRenderer(type, options)
-    if (renderer) renderers.set(type, renderer)
-    else renderers.delete(type)
-  }
+  // Resolved once, so a message without a popup costs one Map lookup. A custom renderer replaces the
+  // built-in one of its type; `false` (anything but a function) leaves the type without a popup.
+  const renderers = new Map(
+    Object.entries({ ...defaultRenderers, ...options?.renderers }).filter(
+      (entry): entry is [string, NotifyRenderer] => typeof entry[1] === 'function',
+    ),
+  )
 
   // Popups queued or open; the set closeAll empties.
   const live = new Set<Popup>()
@@ -139,43 +132,41 @@ export function createNotifier(
    */
   function open(messageType: string, popupOptions: Partial<NotificationOptions>, onClosed?: () => void): Popup {
     const userOnClose = popupOptions.onClose
-    const popup: Popup = { handle: null, cancelMount: null }
-    const mount = (): void => {
-      popup.cancelMount = null
-      try {
-        popup.handle = notifyFn(
-          {
-            ...(offset === undefined ? undefined : { offset }),
-            ...popupOptions,
-            // Server text is never HTML, whatever a custom renderer asks for.
-            dangerouslyUseHTMLString: false,
-            onClose: (vm: VNode) => {
-              live.delete(popup)
-              onClosed?.()
-              userOnClose?.(vm)
+    const popup: Popup = {
+      close: queueMount(() => {
+        try {
+          const handle = notifyFn(
+            {
+              ...(offset === undefined ? undefined : { offset }),
+              ...popupOptions,
+              // Server text is never HTML, whatever a custom renderer asks for.
+              dangerouslyUseHTMLString: false,
+              onClose: (vm: VNode) => {
+                live.delete(popup)
+                onClosed?.()
+                userOnClose?.(vm)
+              },
             },
-          },
-          appContext,
-        )
-      } catch (cause) {
-        live.delete(popup)
-        onClosed?.()
-        report(messageType, cause)
-      }
+            appContext,
+          )
+          // Closes after Vue has rendered pending updates. A popup closed in the tick it opened in
+          // never runs its leave transition (its visibility flips back before any render), so Element
+          // Plus would keep a hidden element and never call `onClose`.
+          popup.close = () => void nextTick(() => handle.close())
+        } catch (cause) {
+          live.delete(popup)
+          onClosed?.()
+          report(messageType, cause)
+        }
+      }),
     }
-    popup.cancelMount = queueMount(mount)
     live.add(popup)
     return popup
   }
 
   function close(popup: Popup): void {
     live.delete(popup)
-    if (popup.cancelMount) {
-      popup.cancelMount()
-      popup.cancelMount = null
-    } else if (popup.handle) {
-      closeSoon(popup.handle)
-    }
+    popup.close()
   }
 
   function openSummary(
@@ -194,16 +185,21 @@ export function createNotifier(
       message: () => h('p', { class: 'sse-notify__summary' }, messages.summary(count.value, alarmsOnly.value)),
     }
     if (sticky) popupOptions.duration = 0
-    let entry: Summary | undefined
-    const popup = open(messageType, popupOptions, () => {
-      if (summary === entry) summary = null
-    })
-    entry = { popup, count, alarmsOnly, type, sticky }
+    const entry: Summary = {
+      popup: open(messageType, popupOptions, () => {
+        if (summary === entry) summary = null
+      }),
+      count,
+      alarmsOnly,
+      type,
+      sticky,
+    }
     return entry
   }
 
   function fold(messageType: string, popupOptions: Partial<NotificationOptions>): void {
-    const isAlarm = alarmTypes.has(messageType)
+    // Event alarms and data anomalies are alarms, for the summary's wording.
+    const isAlarm = messageType === '4' || messageType === '7'
     const sticky = popupOptions.duration !== undefined && popupOptions.duration <= 0
     if (summary === null) {
       summary = openSummary(messageType, shallowRef(1), shallowRef(isAlarm), popupOptions.type, sticky)
@@ -215,15 +211,13 @@ export function createNotifier(
     // (a milder summary still waiting for its mount is simply never shown).
     const upgrade = severityOf(popupOptions.type) > severityOf(summary.type)
     if (upgrade || (sticky && !summary.sticky)) {
-      const previous = summary
-      summary = null
-      close(previous.popup)
+      close(summary.popup)
       summary = openSummary(
         messageType,
-        previous.count,
-        previous.alarmsOnly,
-        upgrade ? popupOptions.type : previous.type,
-        previous.sticky || sticky,
+        summary.count,
+        summary.alarmsOnly,
+        upgrade ? popupOptions.type : summary.type,
+        summary.sticky || sticky,
       )
     }
   }
@@ -252,11 +246,11 @@ export function createNotifier(
   }
 
   function closeAll(): void {
-    const popups = [...live]
+    // A Set's iteration goes on past the entry `close` deletes.
+    for (const popup of live) close(popup)
     summary = null
     windowStart = Number.NEGATIVE_INFINITY
     shownInWindow = 0
-    for (const popup of popups) close(popup)
   }
 
   function dispose(): void {

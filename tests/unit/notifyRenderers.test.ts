@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { h } from 'vue'
 import { createNotifier, createNotifyContext } from '../../src/notify/notifier'
-import { defaultRenderers, resolveRenderer } from '../../src/notify/renderers'
+import { defaultRenderers } from '../../src/notify/renderers'
 import type { CalcOptions, NotifyOptions } from '../../src/options'
 import type { SseMessage } from '../../src/protocol'
 import { describePopup, flush, msg, popups, useNotifyDom } from './notifyDom'
@@ -248,15 +248,18 @@ describe('custom renderers', () => {
   })
 })
 
-describe('resolveRenderer and context', () => {
-  it('resolves custom, disabled, default and missing renderers', () => {
-    const custom = () => null
-    const options: NotifyOptions = { renderers: { '4': custom, '7': false } }
-    expect(resolveRenderer('4', options)).toBe(custom)
-    expect(resolveRenderer('7', options)).toBeNull()
-    expect(resolveRenderer('5-1', options)).toBe(defaultRenderers['5-1'])
-    expect(resolveRenderer('5-2', options)).toBeNull()
-    expect(resolveRenderer('constructor')).toBeNull()
+describe('renderer resolution and context', () => {
+  it('resolves custom, disabled, default and missing renderers', async () => {
+    const titles: unknown[] = []
+    const options: NotifyOptions = { renderers: { '4': () => ({ title: 'custom' }), '7': false }, maxVisible: 20 }
+    const notifier = createNotifier(options, undefined, null, (popup) => {
+      titles.push(popup.title)
+      return { close: () => undefined }
+    })
+    dom.track(notifier)
+    for (const type of ['4', '7', '5-1', '5-2', 'constructor']) notifier.notify(msg(type, {}))
+    await flush()
+    expect(titles).toEqual(['custom', '瞬态计算结束'])
     expect(Object.keys(defaultRenderers).sort()).toEqual(['0-1', '1-1', '2-1', '3', '4', '5-1', '6-1', '7'])
   })
 

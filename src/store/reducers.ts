@@ -191,7 +191,7 @@ export function isCalcSuccess(type: string, data: unknown, successStatuses: Read
 /** Applies one message to the state. Unknown messageTypes change nothing (the store counts them). */
 export function applyMessage(state: SseState, message: SseMessage, ctx: ApplyContext): ApplyResult {
   const type = message.type
-  const calc = calcMessageTypes[type]
+  const calc = Object.hasOwn(calcMessageTypes, type) ? calcMessageTypes[type] : undefined
   if (calc !== undefined) {
     ensureIndex(state)
     return applyCalc(state, message, calc[0], calc[1], ctx) ? 'calc' : null

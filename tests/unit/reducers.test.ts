@@ -304,6 +304,7 @@ describe('scada and unknown types', () => {
   it('unknown types change nothing', () => {
     const before = JSON.stringify(takeSnapshot(state))
     expect(send('pump-state', { running: true })).toBeNull()
+    for (const type of ['__proto__', 'constructor', 'toString']) expect(send(type, { calcId: 'c' })).toBeNull()
     expect(JSON.stringify(takeSnapshot(state))).toBe(before)
   })
 })

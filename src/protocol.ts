@@ -1,4 +1,5 @@
 import { SseError } from './core/errors'
+import { isRecord } from './core/isRecord'
 
 /**
  * The messageType codes of the wire protocol. Kept as an enum, with these exact values, for code
@@ -179,9 +180,6 @@ export const decodeMessage: SseDecoder = (raw) => {
   return new SseError('decode', `Message has no messageType ${preview(raw.data)}`)
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-}
 
 // Errors describe the data without quoting it: payloads may be sensitive and large.
 function preview(text: string): string {

@@ -1,6 +1,7 @@
 import type { SseMessage } from '../protocol'
 import type { ConnectionState, SseStatus } from './connection'
 import type { SseErrorInfo } from './errors'
+import { isRecord } from './isRecord'
 
 // One SSE connection for all tabs of a user: the tabs elect a leader with the Web Locks API and the
 // leader relays every decoded message over BroadcastChannel.
@@ -573,9 +574,6 @@ function toPresence(value: { visible?: unknown; focused?: unknown }): TabPresenc
   return { visible: value.visible === true, focused: value.focused === true }
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-}
 
 function documentPresence(): TabPresence {
   const doc: Partial<Document> = typeof document === 'undefined' ? {} : document

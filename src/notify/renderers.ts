@@ -1,6 +1,7 @@
 import type { NotificationOptions } from 'element-plus'
 import type { VNode } from 'vue'
 import { h } from 'vue'
+import { isRecord } from '../core/isRecord'
 import type { NotifyContext, NotifyRenderer } from '../options'
 import type { NotifyMessages } from './locale'
 import { getNotifyMessages } from './locale'
@@ -76,9 +77,8 @@ function builtIn(
 ): NotifyRenderer {
   return (message, context) => {
     const labels = getNotifyMessages(context.locale)
-    const data = message.data
     const [type, fields, sticky] = content(
-      typeof data === 'object' && data !== null ? (data as Record<string, unknown>) : {},
+      isRecord(message.data) ? message.data : {},
       labels,
       context,
     )

@@ -1,3 +1,4 @@
+import { isRecord } from '../core/isRecord'
 import type { RelayedConnectionState } from '../core/tabShare'
 import type { SseRole } from '../hub'
 import { calcMessageTypes, EventType } from '../protocol'
@@ -515,12 +516,12 @@ function runTime(record: CalcRecord): number {
 }
 
 function isSnapshot(value: unknown): value is SseSnapshot {
-  return isObject(value) && value.version === 1 && isObject(value.calcs) && Array.isArray(value.alarms)
+  return isRecord(value) && value.version === 1 && isRecord(value.calcs) && Array.isArray(value.alarms)
 }
 
 /** A record in a snapshot: an object with a string id and a numeric time under `timeKey`. */
 function isRecordWith<T>(value: unknown, timeKey: 'updatedAt' | 'receivedAt'): value is T {
-  return isObject(value) && typeof value.id === 'string' && typeof value[timeKey] === 'number'
+  return isRecord(value) && typeof value.id === 'string' && typeof value[timeKey] === 'number'
 }
 
 /** Rebuilds the bookkeeping when the lists were replaced or changed outside these functions. */
@@ -560,10 +561,7 @@ function bound(max: number): number {
 
 const empty: Record<string, unknown> = Object.freeze({}) as Record<string, unknown>
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null
-}
 
 function asRecord(value: unknown): Record<string, unknown> {
-  return isObject(value) && !Array.isArray(value) ? value : empty
+  return isRecord(value) ? value : empty
 }

@@ -2,6 +2,7 @@ import { defineStore } from 'pinia'
 import { computed, markRaw, ref, shallowRef } from 'vue'
 import type { ComputedRef, Ref, ShallowRef } from 'vue'
 import type { SseErrorInfo } from '../core/errors'
+import { isRecord } from '../core/isRecord'
 import { defaultCalcOptions, defaultStoreOptions } from '../options'
 import type { CalcKind, SseMessage } from '../protocol'
 import {
@@ -280,25 +281,22 @@ export type SseStore = ReturnType<typeof useSseStore>
 // Payloads are kept as a shallow copy marked raw: Vue never deep-proxies them, and the object the
 // listeners receive is left untouched.
 function rawCopy(data: unknown): unknown {
-  return isPlainObject(data) ? markRaw({ ...data }) : data
+  return isRecord(data) ? markRaw({ ...data }) : data
 }
 
 /** A copy of a snapshot's record with its payload made raw; anything else unchanged. */
 function withRawData(record: unknown): unknown {
-  return isPlainObject(record) ? { ...record, data: rawCopy(record.data) } : record
+  return isRecord(record) ? { ...record, data: rawCopy(record.data) } : record
 }
 
 function prepareSnapshot(value: unknown): unknown {
   const snap = value as Partial<SseSnapshot>
-  if (!isPlainObject(value) || typeof snap.calcs !== 'object' || !Array.isArray(snap.alarms)) return value
+  if (!isRecord(value) || typeof snap.calcs !== 'object' || !Array.isArray(snap.alarms)) return value
   const calcs = createCalcMap<unknown>()
   for (const id in snap.calcs) calcs[id] = withRawData(snap.calcs[id])
   return { ...snap, calcs, alarms: snap.alarms.map(withRawData), scada: withRawData(snap.scada) }
 }
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-}
 
 function toErrorInfo(error: SseErrorInfo | null | undefined): SseErrorInfo | null | undefined {
   if (error === null || error === undefined) return error

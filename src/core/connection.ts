@@ -118,8 +118,10 @@ export function createConnection(options: CreateConnectionOptions, callbacks: Co
   let wanted = false
   let everOpened = false
   let serverRetry: number | null = null
-  /** Token returned by onUnauthorized; used instead of `options.token` until restart(). */
+  /** Token returned by onUnauthorized; used instead of `options.token` until restart() or close(). */
   let tokenOverride: string | undefined
+  /** Changes on open(), restart(), close() and giving up; not on a hidden-tab pause, unlike `generation`. */
+  let session = 0
   /** onUnauthorized was already called in this streak of failures. */
   let refreshedInStreak = false
   let retryTimer: ReturnType<typeof setTimeout> | undefined
@@ -323,6 +325,7 @@ export function createConnection(options: CreateConnectionOptions, callbacks: Co
     if (gen !== generation) return
     enter('reconnecting')
     if (gen !== generation) return
+    const refreshing = session
     let token: string | null | undefined
     try {
       token = await refresh(unauthorized)
@@ -331,8 +334,12 @@ export function createConnection(options: CreateConnectionOptions, callbacks: Co
       stop(new SseError('unauthorized', `onUnauthorized threw: ${String(cause)}`, { status: failed.status, cause }))
       return
     }
-    // close(), restart() or open() happened while refreshing: that call decides now.
-    if (gen !== generation || transport !== null || !wanted) return
+    if (gen !== generation || transport !== null || !wanted) {
+      // Only a hidden-tab pause came in between: the resume (or the attempt it started) needs the new
+      // token. close(), restart() or open() decide on their own.
+      if (session === refreshing && wanted && typeof token === 'string' && token !== '') tokenOverride = token
+      return
+    }
     if (typeof token !== 'string' || token === '') {
       tokenOverride = undefined
       stop(unauthorized)
@@ -382,6 +389,9 @@ export function createConnection(options: CreateConnectionOptions, callbacks: Co
 
   function halt(): void {
     wanted = false
+    session++
+    // The next open() may be another user's: a refreshed token of this one must not outlive it.
+    tokenOverride = undefined
     generation++
     stopTransport()
     clearRetryTimer()
@@ -468,6 +478,8 @@ export function createConnection(options: CreateConnectionOptions, callbacks: Co
       setStatus('idle')
     } else if (pausedHidden) {
       pausedHidden = false
+      // Shown again: a new streak, so a token that expired while hidden can still be refreshed.
+      refreshedInStreak = false
       log('visible: resuming')
       startAttempt()
     }
@@ -492,6 +504,7 @@ export function createConnection(options: CreateConnectionOptions, callbacks: Co
 
   function begin(): void {
     wanted = true
+    session++
     refreshedInStreak = false
     listen(true)
     if (isHidden()) {

@@ -322,6 +322,66 @@ describe('401 / 403', () => {
     expect(e.state).toMatchObject({ status: 'closed', error: { kind: 'unauthorized' } })
   })
 
+  it("a token from onUnauthorized ends with close(): the next open() sends the app's token (another user may log in)", async () => {
+    let appToken = 'alice'
+    fake.answer({ kind: 'status', status: 401 })
+    const c = connect({ token: () => appToken, onUnauthorized: async () => 'alice-refreshed' })
+    c.open()
+    await flush()
+    expect(fake.last!.headers.Authorization).toBe('Bearer alice-refreshed')
+    c.close()
+    appToken = 'bob'
+    c.open()
+    await flush()
+    expect(fake.last!.headers.Authorization).toBe('Bearer bob')
+    expect(c.state.status).toBe('open')
+  })
+
+  it('a tab hidden while onUnauthorized runs resumes with the refreshed token', async () => {
+    let hidden = false
+    vi.spyOn(document, 'hidden', 'get').mockImplementation(() => hidden)
+    let answer!: (token: string) => void
+    const onUnauthorized = vi.fn(() => new Promise<string>((resolve) => (answer = resolve)))
+    fake.answer({ kind: 'status', status: 401 })
+    const c = connect({ token: 'stale', pauseWhenHidden: true, onUnauthorized })
+    c.open()
+    await flush()
+    expect(onUnauthorized).toHaveBeenCalledTimes(1)
+    hidden = true
+    document.dispatchEvent(new Event('visibilitychange'))
+    answer('fresh')
+    await flush(60_000)
+    expect(fake.calls).toHaveLength(1)
+    hidden = false
+    document.dispatchEvent(new Event('visibilitychange'))
+    await flush()
+    expect(fake.calls.map((call) => call.headers.Authorization)).toEqual(['Bearer stale', 'Bearer fresh'])
+    expect(c.state.status).toBe('open')
+  })
+
+  it('a tab shown again before onUnauthorized answers asks again when the old token fails, and gets through', async () => {
+    let hidden = false
+    vi.spyOn(document, 'hidden', 'get').mockImplementation(() => hidden)
+    const answers: Array<(token: string) => void> = []
+    const onUnauthorized = vi.fn(() => new Promise<string>((resolve) => answers.push(resolve)))
+    fake.answer({ kind: 'status', status: 401 }, { kind: 'status', status: 401 })
+    const c = connect({ token: 'stale', pauseWhenHidden: true, onUnauthorized })
+    c.open()
+    await flush()
+    hidden = true
+    document.dispatchEvent(new Event('visibilitychange'))
+    hidden = false
+    document.dispatchEvent(new Event('visibilitychange'))
+    await flush()
+    // The resumed attempt still had the old token: a new refresh, not a dead end.
+    expect(onUnauthorized).toHaveBeenCalledTimes(2)
+    answers[0]('fresh-1')
+    answers[1]('fresh-2')
+    await flush()
+    expect(c.state.status).toBe('open')
+    expect(fake.last!.headers.Authorization).toBe('Bearer fresh-2')
+  })
+
   it('without onUnauthorized a 401 stops at once', async () => {
     fake.answer({ kind: 'status', status: 401 })
     const c = connect()

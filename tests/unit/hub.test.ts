@@ -114,6 +114,21 @@ describe('createSseHub', () => {
     expect(hub.store!.stats.reconnects).toBe(0)
   })
 
+  it("after logout, the next user's stream never carries the token onUnauthorized gave the previous one", async () => {
+    const token = ref<string | null>('alice')
+    fake.answer({ kind: 'status', status: 401 })
+    const hub = hubWith({ token, onUnauthorized: async () => 'alice-refreshed' })
+    await waitFor(() => expect(hub.status).toBe('open'))
+    expect(fake.last!.headers.Authorization).toBe('Bearer alice-refreshed')
+
+    token.value = null
+    await nextTick()
+    token.value = 'bob'
+    await waitFor(() => expect(fake.calls).toHaveLength(3))
+    await waitFor(() => expect(hub.status).toBe('open'))
+    expect(fake.last!.headers.Authorization).toBe('Bearer bob')
+  })
+
   it("the next user's stream may reuse ids the previous user's stream had", async () => {
     const token = ref<string | null>('alice')
     const hub = hubWith({ token })

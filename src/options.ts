@@ -95,7 +95,8 @@ export interface ConnectionOptions {
   heartbeatTimeout?: number
   /**
    * Called once on 401/403 to refresh credentials. Return a new token to retry with it, or null to
-   * stop (status `closed`, error kind `unauthorized`).
+   * stop (status `closed`, error kind `unauthorized`). The returned token serves the reconnects of
+   * this login only: a changed `token`, logout or `disconnect()` drop it.
    * @default undefined (stop on 401/403)
    */
   onUnauthorized?: (error: SseError) => string | null | undefined | Promise<string | null | undefined>

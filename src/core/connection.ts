@@ -16,9 +16,12 @@ export interface ConnectionState {
   status: SseStatus
   /** Last event id seen; sent on reconnect. */
   lastEventId: string
-  /** Failed attempts in a row; 0 after a good open. */
+  /**
+   * Failed attempts in a row; 0 after a good open: a stream that delivered an event or a comment
+   * (an open stream that ends before that still counts as a failed attempt).
+   */
   attempt: number
-  /** Last error, cleared by a good open. */
+  /** Last error, cleared when a stream opens. */
   error: SseError | null
   /** When the current stream opened (ms since epoch). */
   openedAt: number | null
@@ -139,6 +142,9 @@ export function createConnection(options: CreateConnectionOptions, callbacks: Co
       serverRetry = ms
       log('server retry', ms)
     },
+    onComment() {
+      if (feedGeneration === generation) streamIsGood()
+    },
     onError(parseError) {
       fail(feedGeneration, { error: parseError })
     },
@@ -195,10 +201,24 @@ export function createConnection(options: CreateConnectionOptions, callbacks: Co
 
   function deliver(message: RawSseMessage): void {
     // A callback may close or restart the connection in the middle of a chunk.
-    if (feedGeneration !== generation) return
+    if (feedGeneration !== generation || !streamIsGood()) return
     lastMessageAt = Date.now()
     if (debug) log('message', message.event, message.lastEventId, message.data)
     guard(callbacks.onMessage, message)
+  }
+
+  /**
+   * The stream delivered an event or a comment: a good open, so the streak of failures is over. A
+   * server that answers 200 and closes at once never gets here and is backed off like any failure.
+   * Returns false when onStateChange closed or restarted the connection.
+   */
+  function streamIsGood(): boolean {
+    if (attempt === 0) return true
+    attempt = 0
+    const gen = generation
+    log('the stream delivers: attempt counter reset')
+    changed()
+    return gen === generation
   }
 
   // --- attempts -------------------------------------------------------------------------------
@@ -280,7 +300,7 @@ export function createConnection(options: CreateConnectionOptions, callbacks: Co
     if (gen !== generation) return
     if (everOpened) reconnects++
     everOpened = true
-    attempt = 0
+    // `attempt` stays until the stream delivers something (streamIsGood).
     error = null
     refreshedInStreak = false
     openedAt = Date.now()

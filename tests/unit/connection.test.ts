@@ -163,6 +163,10 @@ describe('resume and backoff', () => {
     expect(fake.calls).toHaveLength(1)
     await flush(1)
     expect(fake.calls).toHaveLength(2)
+    // This stream delivers a comment (a good open), then ends: a first failure again.
+    fake.last!.push(': ping\n\n')
+    await flush()
+    expect(c.state.attempt).toBe(0)
     // Second failure in a row: doubled.
     fake.answer({ kind: 'status', status: 503 })
     fake.last!.end()
@@ -174,13 +178,44 @@ describe('resume and backoff', () => {
     await flush(20_000)
     expect(fake.calls).toHaveLength(4)
     expect(c.state.status).toBe('open')
-    expect(c.state.attempt).toBe(0)
     expect(c.state.error).toBeNull()
+    // Open is not yet good: the counter resets once the stream delivers something.
+    expect(c.state.attempt).toBe(2)
+    fake.last!.push(': ping\n\n')
+    await flush()
+    expect(c.state.attempt).toBe(0)
     fake.last!.end()
     await flush()
     expect(c.state.attempt).toBe(1)
     await flush(5000)
     expect(fake.calls).toHaveLength(5)
+  })
+
+  it('a server that answers 200 and closes at once is backed off exponentially, not hit every second', async () => {
+    const c = connect()
+    c.open()
+    await flush()
+    const waits: number[] = []
+    for (let i = 0; i < 5; i++) {
+      fake.last!.end()
+      await flush()
+      const calls = fake.calls.length
+      let waited = 0
+      while (fake.calls.length === calls && waited < 60_000) {
+        await flush(100)
+        waited += 100
+      }
+      waits.push(waited)
+    }
+    expect(waits).toEqual([1000, 2000, 4000, 8000, 16_000])
+    expect(c.state.attempt).toBe(5)
+    // The first event (or comment) proves the stream good: the next drop starts over at the base delay.
+    fake.last!.push(': hello\n\n')
+    await flush()
+    expect(c.state.attempt).toBe(0)
+    fake.last!.end()
+    await flush(1000)
+    expect(fake.calls).toHaveLength(7)
   })
 
   it('gives up after maxAttempts with the last error', async () => {
@@ -599,6 +634,26 @@ describe('eventsource transport', () => {
     first.simulateMessage('stale', '99')
     expect(messages.map((m) => m.data)).toEqual(['a', 'b'])
     expect(c.state.lastEventId).toBe('5')
+  })
+  it('an instance that opens and fails at once backs off exponentially; a message resets the counter', async () => {
+    const c = connectEs()
+    c.open()
+    for (let i = 0; i < 3; i++) {
+      FakeEventSource.instances.at(-1)!.simulateOpen()
+      FakeEventSource.instances.at(-1)!.simulateError()
+      await flush((2 ** i) * 1000 - 1)
+      expect(FakeEventSource.instances).toHaveLength(i + 1)
+      await flush(1)
+      expect(FakeEventSource.instances).toHaveLength(i + 2)
+    }
+    const last = FakeEventSource.instances.at(-1)!
+    last.simulateOpen()
+    expect(c.state.attempt).toBe(3)
+    last.simulateMessage('a', '1')
+    expect(c.state.attempt).toBe(0)
+    last.simulateError()
+    await flush(1000)
+    expect(FakeEventSource.instances).toHaveLength(5)
   })
 })
 

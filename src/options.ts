@@ -248,7 +248,8 @@ export interface NotifyOptions {
    */
   locale?: 'zh-CN' | 'en'
   /**
-   * Popups shown within one `groupWindow` before the rest are folded into one summary popup.
+   * Popups shown within one `groupWindow` before the rest are folded into one summary popup; also
+   * the most sticky popups (e.g. critical alarms) open at once, whatever the window.
    * @default 4
    */
   maxVisible?: number

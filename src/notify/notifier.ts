@@ -115,6 +115,9 @@ export function createNotifier(
 
   // Popups queued or open; the set closeAll empties.
   const live = new Set<Popup>()
+  // Sticky popups queued or open: they only leave when the user closes them, so a storm that goes on
+  // for several windows would stack them without end. Once `maxVisible` are up, more are folded.
+  const stuck = new Set<Popup>()
   let windowStart = Number.NEGATIVE_INFINITY
   let shownInWindow = 0
   let summary: Summary | null = null
@@ -197,10 +200,9 @@ export function createNotifier(
     return entry
   }
 
-  function fold(messageType: string, popupOptions: Partial<NotificationOptions>): void {
+  function fold(messageType: string, popupOptions: Partial<NotificationOptions>, sticky: boolean): void {
     // Event alarms and data anomalies are alarms, for the summary's wording.
     const isAlarm = messageType === '4' || messageType === '7'
-    const sticky = popupOptions.duration !== undefined && popupOptions.duration <= 0
     if (summary === null) {
       summary = openSummary(messageType, shallowRef(1), shallowRef(isAlarm), popupOptions.type, sticky)
       return
@@ -234,11 +236,13 @@ export function createNotifier(
         windowStart = time
         shownInWindow = 0
       }
-      if (shownInWindow < maxVisible) {
+      const sticky = popup.duration !== undefined && popup.duration <= 0
+      if (shownInWindow < maxVisible && !(sticky && stuck.size >= maxVisible)) {
         shownInWindow++
-        open(message.type, popup)
+        const opened = open(message.type, popup, sticky ? () => stuck.delete(opened) : undefined)
+        if (sticky) stuck.add(opened)
       } else {
-        fold(message.type, popup)
+        fold(message.type, popup, sticky)
       }
     } catch (cause) {
       report(message.type, cause)
@@ -248,6 +252,7 @@ export function createNotifier(
   function closeAll(): void {
     // A Set's iteration goes on past the entry `close` deletes.
     for (const popup of live) close(popup)
+    stuck.clear()
     summary = null
     windowStart = Number.NEGATIVE_INFINITY
     shownInWindow = 0

@@ -115,6 +115,29 @@ describe('storm control', () => {
     }
   })
 
+  it('a sustained storm of critical alarms keeps at most maxVisible sticky popups on screen', async () => {
+    const n = create()
+    // One critical alarm every 100 ms for a minute: 30 storm windows.
+    for (let i = 0; i < 600; i++) {
+      n.notify(alarm(i, 'critical'))
+      clock += 100
+    }
+    await flush()
+    expect(popups('.sse-notify--4')).toHaveLength(4)
+    expect(summaries()).toHaveLength(1)
+    expect(summaryText()).toBe('+596 条告警')
+
+    // The user closes one: the next critical alarm has room again.
+    popups('.sse-notify--4')[0].querySelector<HTMLElement>('.el-notification__closeBtn')!.click()
+    await vi.waitFor(() => expect(popups('.sse-notify--4')).toHaveLength(3), { timeout: 3000, interval: 5 })
+    clock += 2000
+    n.notify(alarm(600, 'critical'))
+    await flush()
+    expect(popups('.sse-notify--4')).toHaveLength(4)
+    expect(describePopup(popups('.sse-notify--4').at(-1)!).text).toContain('alarm 600')
+    expect(summaryText()).toBe('+596 条告警')
+  })
+
   it('a summary closed by the user is replaced by a fresh one', async () => {
     const n = create()
     for (let i = 0; i < 10; i++) n.notify(alarm(i))

@@ -306,6 +306,8 @@ export function createSseHub(options: SseHubOptions, context: SseHubContext = {}
   }
 
   function watchLogin(): void {
+    // Synchronous: a logout and the next login in one tick (a "switch account" action) must still
+    // reset the store and close the stream in between, not look like a token refresh.
     scope.run(() => {
       if (options.token !== undefined) {
         watch(
@@ -316,13 +318,13 @@ export function createSseHub(options: SseHubOptions, context: SseHubContext = {}
             else if (previous) tokenChanged(previous)
             else connect()
           },
-          { immediate: true },
+          { immediate: true, flush: 'sync' },
         )
       } else if (options.loggedIn !== undefined) {
         watch(
           () => Boolean(toValue(options.loggedIn)),
           (loggedIn) => (loggedIn ? connect() : stop(true)),
-          { immediate: true },
+          { immediate: true, flush: 'sync' },
         )
       }
     })

@@ -149,6 +149,38 @@ describe('createSseHub', () => {
     await waitFor(() => expect(got).toEqual([{ user: 'alice' }, { user: 'bob' }]))
   })
 
+  // A "switch account" action: `auth.logout(); auth.token = next` in one synchronous step.
+  it('a logout followed by the next login in the same tick still forgets the previous user', async () => {
+    const token = ref<string | null>('alice')
+    const hub = hubWith({ token })
+    await waitFor(() => expect(hub.status).toBe('open'))
+    fake.last!.push(event('9', '4', { alarmId: 'alice-alarm' }))
+    await waitFor(() => expect(hub.store!.alarms).toHaveLength(1))
+
+    token.value = null
+    token.value = 'bob'
+    await waitFor(() => expect(fake.calls).toHaveLength(2))
+    expect(fake.calls[0].aborted).toBe(true)
+    expect(hub.store!.alarms).toEqual([])
+    expect(fake.last!.headers.Authorization).toBe('Bearer bob')
+    expect(fake.last!.headers['Last-Event-ID']).toBeUndefined()
+  })
+
+  it('cookie sessions: loggedIn off and on again in the same tick forgets the previous user', async () => {
+    const loggedIn = ref(true)
+    const hub = hubWith({ loggedIn })
+    await waitFor(() => expect(hub.status).toBe('open'))
+    fake.last!.push(event('9', '4', { alarmId: 'alice-alarm' }))
+    await waitFor(() => expect(hub.store!.alarms).toHaveLength(1))
+
+    loggedIn.value = false
+    loggedIn.value = true
+    await waitFor(() => expect(fake.calls).toHaveLength(2))
+    expect(fake.calls[0].aborted).toBe(true)
+    expect(hub.store!.alarms).toEqual([])
+    expect(fake.last!.headers['Last-Event-ID']).toBeUndefined()
+  })
+
   it('a token of another user (JWT sub) clears the data; a refresh for the same user keeps it', async () => {
     const jwt = (sub: string, n: number): string =>
       `h.${Buffer.from(JSON.stringify({ sub, n })).toString('base64url')}.s`

@@ -4,6 +4,7 @@ import type { ComputedRef, Ref, ShallowRef } from 'vue'
 import type { SseErrorInfo } from '../core/errors'
 import { isRecord } from '../core/isRecord'
 import { defaultCalcOptions, defaultStoreOptions } from '../options'
+import { EventType } from '../protocol'
 import type { CalcKind, SseMessage } from '../protocol'
 import {
   acknowledgeAlarm,
@@ -54,7 +55,8 @@ export interface SseStoreConfig {
  * The Pinia store (id `sse`) the hub feeds: connection state, calcs, alarms, SCADA and counters.
  *
  * `alarms` is a plain array of plain records in a shallow ref, so a burst of alarms costs no deep
- * proxies: every change publishes a new array, and a changed record is a new object. Change them through
+ * proxies: every change publishes a new array (the previous one, e.g. a watcher's old value, stays as it
+ * was), and a changed record is a new object. Change them through
  * `acknowledge`, `acknowledgeAll` and `clearAlarms`. Payloads (`data`) are never made reactive.
  */
 export const useSseStore = defineStore('sse', () => {
@@ -86,7 +88,9 @@ export const useSseStore = defineStore('sse', () => {
       return calcs.value
     },
     get alarms() {
-      return alarms.value
+      // Read even while a copy is being changed, so that computeds over the reducers depend on the list.
+      const published = alarms.value
+      return draft ?? published
     },
     get scada() {
       return scada.value
@@ -117,28 +121,42 @@ export const useSseStore = defineStore('sse', () => {
   /** Alarms not acknowledged yet. */
   const unreadCount: ComputedRef<number> = computed(() => countUnread(view))
 
-  // The reducers change the array in place; subscribers get a new one (watchers and computeds compare
-  // identity), and the bookkeeping follows it.
-  function publishAlarms(): void {
-    const next = alarms.value.slice()
-    index.alarms = next
-    alarms.value = next
+  // The reducers change the alarm list in place. A published list is never changed: a watcher's
+  // previous value, or a list a component kept, stays what it was. They change a copy instead, which is
+  // published (a new array: watchers and computeds compare identity) when something changed.
+  let draft: AlarmRecord[] | null = null
+  function changeAlarms(change: () => boolean): void {
+    const published = alarms.value
+    const copy = published.slice()
+    // The bookkeeping follows the copy when it described the published list.
+    if (index.alarms === published) index.alarms = copy
+    draft = copy
+    let changed = false
+    try {
+      changed = change()
+    } finally {
+      draft = null
+    }
+    if (changed) alarms.value = copy
+    else if (index.alarms === copy) index.alarms = published
   }
 
   /** Marks one alarm read. */
   function acknowledge(id: string): void {
-    if (acknowledgeAlarm(view, id)) publishAlarms()
+    changeAlarms(() => acknowledgeAlarm(view, id))
   }
 
   /** Marks every alarm read. */
   function acknowledgeAll(): void {
-    if (acknowledgeAllAlarms(view) > 0) publishAlarms()
+    changeAlarms(() => acknowledgeAllAlarms(view) > 0)
   }
 
   /** Removes every alarm. */
   function clearAlarms(): void {
-    clearAlarmList(view)
-    publishAlarms()
+    changeAlarms(() => {
+      clearAlarmList(view)
+      return true
+    })
   }
 
   /**
@@ -174,9 +192,12 @@ export const useSseStore = defineStore('sse', () => {
     if (id) conn.lastEventId = id
     if (!known) return
     config.now = now
-    const changed = applyMessage(view, { type: message.type, data: rawCopy(message.data), id }, config)
-    if (changed === 'alarm') publishAlarms()
-    else if (changed === 'calc') syncStructure()
+    const decoded = { type: message.type, data: rawCopy(message.data), id }
+    if (message.type === EventType.eventAlarm || message.type === EventType.dataAnomaly) {
+      changeAlarms(() => applyMessage(view, decoded, config) === 'alarm')
+    } else if (applyMessage(view, decoded, config) === 'calc') {
+      syncStructure()
+    }
   }
 
   /** Internal (called by the hub): updates the connection state; unknown keys are ignored. */
@@ -209,9 +230,11 @@ export const useSseStore = defineStore('sse', () => {
     if (options.maxAlarms !== undefined) config.maxAlarms = options.maxAlarms
     if (options.maxCalcs !== undefined) config.maxCalcs = options.maxCalcs
     if (options.successStatuses !== undefined) config.successStatuses = [...options.successStatuses]
-    const before = alarms.value.length
-    enforceBounds(view, config)
-    if (alarms.value.length !== before) publishAlarms()
+    changeAlarms(() => {
+      const before = view.alarms.length
+      enforceBounds(view, config)
+      return view.alarms.length !== before
+    })
     syncStructure()
   }
 
@@ -225,8 +248,8 @@ export const useSseStore = defineStore('sse', () => {
    * merged by id. Returns false, changing nothing, when the value is not such a snapshot.
    */
   function hydrate(value: SseSnapshot): boolean {
-    const ok = hydrateState(view, prepareSnapshot(value), config)
-    if (ok) publishAlarms()
+    let ok = false
+    changeAlarms(() => (ok = hydrateState(view, prepareSnapshot(value), config)))
     syncStructure()
     return ok
   }

@@ -112,6 +112,27 @@ describe('useSseStore', () => {
     expect(seen).toEqual([1, 2, 2])
   })
 
+  it('a watcher tells new alarms from old ones: the previous list stays as it was', async () => {
+    const fresh: string[][] = []
+    watch(
+      () => store.alarms,
+      (next, previous) => fresh.push(next.filter((a) => !previous.includes(a)).map((a) => `${a.id}${a.read ? ' read' : ''}`)),
+    )
+    const kept = store.alarms
+    store.apply(msg('4', { alarmId: 'a' }), true)
+    await nextTick()
+    store.apply(msg('4', { alarmId: 'b' }), true)
+    await nextTick()
+    store.acknowledge('a')
+    await nextTick()
+    const beforeClear = store.alarms
+    store.clearAlarms()
+    await nextTick()
+    expect(fresh).toEqual([['a'], ['b'], ['a read'], []])
+    expect(kept).toEqual([])
+    expect(beforeClear.map((a) => a.id)).toEqual(['b', 'a'])
+  })
+
   it('progress reaches a computed on the record', () => {
     store.apply(msg('5-0', { calcId: 'a' }), true)
     const progress = computed(() => store.calcs.a?.progress)

@@ -1,8 +1,15 @@
 import type { ReconnectOptions } from '../options'
 
 /**
+ * Smallest base taken from a server's `retry:`: with `retry: 0` the delay could never grow, and a
+ * failing server would be asked again in a tight loop by every client.
+ */
+export const MIN_SERVER_RETRY = 100
+
+/**
  * Delay before reconnection attempt `attempt` (1 = first retry), in ms: full-jitter exponential
- * backoff. The server's `retry:` value, when known, replaces `initialDelay` as the base.
+ * backoff. The server's `retry:` value, when known, replaces `initialDelay` as the base (at least
+ * {@link MIN_SERVER_RETRY} ms).
  *
  * cap = min(maxDelay, base * factor^(attempt - 1)); the delay is drawn from [cap * (1 - jitter), cap].
  */
@@ -12,7 +19,7 @@ export function backoffDelay(
   options: Required<ReconnectOptions>,
   random: () => number = Math.random,
 ): number {
-  const base = serverRetry ?? options.initialDelay
+  const base = serverRetry == null ? options.initialDelay : Math.max(MIN_SERVER_RETRY, serverRetry)
   const exponent = Math.max(0, attempt - 1)
   const cap = Math.max(0, Math.min(options.maxDelay, base * options.factor ** exponent))
   const jitter = Math.min(1, Math.max(0, options.jitter))

@@ -28,6 +28,12 @@ describe('backoffDelay', () => {
     expect(backoffDelay(2, 5000, { ...options, jitter: 0 })).toBe(10_000)
     expect(backoffDelay(9, 5000, { ...options, jitter: 0 })).toBe(30_000)
   })
+  it('a server retry of 0 (or a few ms) still grows: failures never turn into a tight loop', () => {
+    const delays = [1, 2, 3, 4, 5].map((attempt) => backoffDelay(attempt, 0, { ...options, jitter: 0 }))
+    expect(delays).toEqual([100, 200, 400, 800, 1600])
+    expect(backoffDelay(1, 1, { ...options, jitter: 0 })).toBe(100)
+    expect(backoffDelay(1, 250, { ...options, jitter: 0 })).toBe(250)
+  })
 })
 
 describe('parseRetryAfter', () => {

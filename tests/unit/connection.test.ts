@@ -218,6 +218,20 @@ describe('resume and backoff', () => {
     expect(fake.calls).toHaveLength(7)
   })
 
+  it('a server that once sent retry: 0 and then fails is not hammered in a tight loop', async () => {
+    const c = connect()
+    c.open()
+    await flush()
+    fake.last!.push('retry: 0\n\n: hi\n\n')
+    await flush()
+    fake.answer(...Array.from({ length: 1000 }, () => ({ kind: 'status' as const, status: 503 })))
+    fake.last!.end()
+    await flush(10_000)
+    // 100, 200, 400... ms: a handful of attempts, not thousands.
+    expect(fake.calls.length).toBeLessThan(10)
+    expect(c.state.status).toBe('reconnecting')
+  })
+
   it('gives up after maxAttempts with the last error', async () => {
     fake.answer(...Array.from({ length: 5 }, () => ({ kind: 'status' as const, status: 502 })))
     const c = connect({ reconnect: { initialDelay: 10, jitter: 0, maxAttempts: 3 } })

@@ -29,7 +29,10 @@ export interface SseHub extends Pick<SseBus, 'on' | 'once' | 'off' | 'clear' | '
   readonly role: SseRole
   /** The Pinia store the hub feeds, once Pinia is available. */
   readonly store: SseStore | undefined
-  /** Opens the stream (joins the shared one when `share` is on); a no-op when already open. */
+  /**
+   * Opens the stream (joins the shared one when `share` is on); a no-op when already open. After the
+   * stream gave up (status `closed`: a 4xx, 204, `maxAttempts`), opens it again, keeping the data.
+   */
   connect(): void
   /** Closes the stream, resets the store and closes popups: what logout does. */
   disconnect(): void
@@ -248,7 +251,12 @@ export function createSseHub(options: SseHubOptions, context: SseHubContext = {}
   }
 
   function connect(): void {
-    if (disposed || active) return
+    if (disposed) return
+    if (active) {
+      // The stream this tab holds gave up (a 4xx, 204, maxAttempts, a refused refresh): try again.
+      if (role !== 'follower' && connection.state.status === 'closed') connection.open()
+      return
+    }
     active = true
     firstOpenOfLogin = true
     if (options.share === false) {

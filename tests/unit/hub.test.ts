@@ -78,6 +78,26 @@ describe('createSseHub', () => {
     expect(fake.last!.headers['Last-Event-ID']).toBeUndefined()
   })
 
+  it('connect() after the stream gave up (e.g. 409) opens it again, keeping the data', async () => {
+    const hub = hubWith()
+    hub.connect()
+    await waitFor(() => expect(hub.status).toBe('open'))
+    fake.last!.push(event('4', '4', { alarmId: 'kept' }))
+    await waitFor(() => expect(hub.store!.alarms).toHaveLength(1))
+    fake.answer({ kind: 'status', status: 409, body: '{"detail":"duplicate connection"}' })
+    fake.last!.error()
+    await waitFor(() => expect(hub.status).toBe('closed'))
+    expect(hub.store!.connection.error).toMatchObject({ status: 409 })
+    expect(fake.calls).toHaveLength(2)
+
+    // A "Retry" button.
+    hub.connect()
+    await waitFor(() => expect(hub.status).toBe('open'))
+    expect(fake.calls).toHaveLength(3)
+    expect(fake.last!.headers['Last-Event-ID']).toBe('4')
+    expect(hub.store!.alarms).toHaveLength(1)
+  })
+
   it('follows a getter of reactive auth state: login, token refresh, logout, next login', async () => {
     const auth = reactive<{ token: string | null }>({ token: null })
     const hub = hubWith({ token: () => auth.token })

@@ -428,7 +428,7 @@ export function unreadCount(state: SseState): number {
 
 /** Running calcs, oldest run first. O(running calcs). */
 export function runningCalcs(state: SseState): CalcRecord[] {
-  ensureIndex(state)
+  ensureCalcIndex(state)
   const running: CalcRecord[] = []
   for (const id of state.index.running) {
     const record = state.calcs[id]
@@ -439,7 +439,7 @@ export function runningCalcs(state: SseState): CalcRecord[] {
 
 /** The most recent run of a kind, whatever its id. O(1). */
 export function latestCalc(state: SseState, kind: CalcKind): CalcRecord | undefined {
-  ensureIndex(state)
+  ensureCalcIndex(state)
   const id = state.index.latest[kind]
   return id === undefined ? undefined : state.calcs[id]
 }
@@ -530,6 +530,14 @@ function ensureIndex(state: SseState): void {
   if (index.calcs !== state.calcs || index.alarms !== state.alarms || index.alarmIds.size !== state.alarms.length) {
     rebuildIndex(state)
   }
+}
+
+/**
+ * `ensureIndex` for readers of calcs only: the alarm list is not read, so a computed over a calc getter
+ * does not depend on it (an alarm does not recompute the running calcs).
+ */
+function ensureCalcIndex(state: SseState): void {
+  if (state.index.calcs !== state.calcs) rebuildIndex(state)
 }
 
 function rebuildIndex(state: SseState): void {

@@ -162,6 +162,34 @@ describe('useSseStore', () => {
     expect(running.value).toBe('')
   })
 
+  it('alarms do not re-run watchers of runningCalcs nor recompute latestCalc', async () => {
+    store.apply(msg('5-0', { calcId: 'a' }), true)
+    let latestEvaluations = 0
+    const latest = computed(() => {
+      latestEvaluations++
+      return store.latestCalc('dyn')?.id
+    })
+    const runs: string[] = []
+    watch(
+      () => store.runningCalcs,
+      (list) => runs.push(list.map((c) => c.id).join()),
+    )
+    expect(latest.value).toBe('a')
+    for (let i = 0; i < 20; i++) {
+      store.apply(msg('4', { alarmId: i }), true)
+      expect(latest.value).toBe('a')
+      await nextTick()
+    }
+    store.acknowledgeAll()
+    await nextTick()
+    expect(runs).toEqual([])
+    expect(latestEvaluations).toBe(1)
+    store.apply(msg('5-0', { calcId: 'b' }), true)
+    await nextTick()
+    expect(runs).toEqual(['a,b'])
+    expect(latest.value).toBe('b')
+  })
+
   it('payloads are not made reactive and the message given to listeners is untouched', () => {
     const payload = { calcId: 'a', nested: { deep: [1, 2, 3] } }
     store.apply(msg('5-0', payload), true)

@@ -425,6 +425,9 @@ export function createConnection(options: CreateConnectionOptions, callbacks: Co
     const current = transport
     transport = null
     current?.abort()
+    // A callback may stop the stream in the middle of a chunk: the rest of that chunk, which is never
+    // delivered, must not move the resume point either.
+    parser.reset()
   }
 
   function clearRetryTimer(): void {

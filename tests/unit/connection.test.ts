@@ -752,6 +752,25 @@ describe('callbacks that close or restart the connection mid-step', () => {
     expect(c.state.lastEventId).toBe('1')
   })
 
+  it('close() from onMessage: the events after it in the same chunk do not move the resume point', async () => {
+    const seen: string[] = []
+    const c = connectWith({
+      onMessage: (m) => {
+        seen.push(m.data)
+        if (m.data === 'close') connection.close()
+      },
+    })
+    c.open()
+    await flush()
+    fake.last!.push('id: 1\ndata: close\n\nid: 2\ndata: never delivered\n\n')
+    await flush()
+    expect(seen).toEqual(['close'])
+    expect(c.state.lastEventId).toBe('1')
+    c.open()
+    await flush()
+    expect(fake.last!.headers['Last-Event-ID']).toBe('1')
+  })
+
   it('close() from onStateChange while connecting starts no request', async () => {
     const c = connectWith({
       onStateChange: (s) => {

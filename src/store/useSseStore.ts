@@ -1,5 +1,5 @@
 import { defineStore } from 'pinia'
-import { computed, markRaw, ref, shallowRef } from 'vue'
+import { computed, customRef, markRaw, reactive, ref, shallowRef } from 'vue'
 import type { ComputedRef, Ref, ShallowRef } from 'vue'
 import type { SseErrorInfo } from '../core/errors'
 import { isRecord } from '../core/isRecord'
@@ -63,7 +63,24 @@ export const useSseStore = defineStore('sse', () => {
   const initial = createInitialState()
   const connectionKeys = Object.keys(initial.connection) as Array<keyof ConnectionSnapshot>
   const connection: Ref<ConnectionSnapshot> = ref(initial.connection)
-  const calcs: Ref<Record<string, CalcRecord>> = ref(initial.calcs)
+  // Calcs by id: a map without prototype, not itself reactive (Vue's proxies keep keys such as
+  // `__proto__`, `__v_raw` or `__v_isReactive` for themselves, and ids come from the server), holding
+  // reactive records. The ref is triggered when calcs come, go or start a new run, never on progress.
+  let calcMap = toCalcMap(initial.calcs)
+  let triggerCalcs = noop
+  const calcs: Ref<Record<string, CalcRecord>> = customRef((track, trigger) => {
+    triggerCalcs = trigger
+    return {
+      get() {
+        track()
+        return calcMap
+      },
+      set(value) {
+        calcMap = toCalcMap(value)
+        trigger()
+      },
+    }
+  })
   const alarms: ShallowRef<AlarmRecord[]> = shallowRef(initial.alarms)
   const scada: Ref<ScadaState> = ref(initial.scada)
   const stats: Ref<SseStats> = ref(initial.stats)
@@ -76,7 +93,9 @@ export const useSseStore = defineStore('sse', () => {
   // message never recomputes them.
   const calcStructure = shallowRef(0)
   function syncStructure(): void {
-    if (calcStructure.value !== index.version) calcStructure.value = index.version
+    if (calcStructure.value === index.version) return
+    calcStructure.value = index.version
+    triggerCalcs()
   }
 
   // The reducers' view of the store: reads always go to the current values, whatever replaced them.
@@ -320,6 +339,26 @@ function prepareSnapshot(value: unknown): unknown {
   return { ...snap, calcs, alarms: snap.alarms.map(withRawData), scada: withRawData(snap.scada) }
 }
 
+const calcMaps = new WeakSet<object>()
+
+// Every record written into a calc map is stored reactive, so changes made through what the reducers
+// read back are seen.
+const calcMapHandler: ProxyHandler<Record<string, CalcRecord>> = {
+  set(target, key, value) {
+    return Reflect.set(target, key, typeof value === 'object' && value !== null ? reactive(value) : value)
+  },
+}
+
+/** The value as a calc map (a proxy over a map without prototype); a calc map as it is. */
+function toCalcMap(value: Record<string, CalcRecord>): Record<string, CalcRecord> {
+  if (calcMaps.has(value)) return value
+  const map = new Proxy(createCalcMap(), calcMapHandler)
+  if (isRecord(value)) for (const id of Object.keys(value)) map[id] = value[id]
+  calcMaps.add(map)
+  return map
+}
+
+function noop(): void {}
 
 function toErrorInfo(error: SseErrorInfo | null | undefined): SseErrorInfo | null | undefined {
   if (error === null || error === undefined) return error

@@ -274,6 +274,29 @@ describe('useCalc', () => {
     expect(wrapper.text()).toBe('running:0:true c2:0')
   })
 
+  it('a calc whose id Vue keeps for itself (__proto__, __v_raw, __v_isReactive...) shows its progress like any other', async () => {
+    const ids = ['__proto__', '__v_raw', '__v_skip', '__v_isReactive', '__v_isReadonly', '__v_isShallow', '__v_isRef', '__isVue']
+    const wrapper = mountWith(
+      defineComponent({
+        setup() {
+          const calcs = ids.map((id) => useCalc(id))
+          const store = useSseStore()
+          return () =>
+            h('p', [
+              calcs.map((c) => `${c.calc.value?.id}:${c.progress.value}`).join(' '),
+              ` | ${store.runningCalcs.map((c) => c.name).join()}`,
+            ])
+        },
+      }),
+    )
+    for (const id of ids) hub.push('5-0', { calcId: id, calcName: 'n' })
+    await nextTick()
+    for (const id of ids) hub.push('5-2', { calcId: id, progress: 40 })
+    await nextTick()
+    expect(wrapper.text()).toBe(`${ids.map((id) => `${id}:40`).join(' ')} | ${ids.map(() => 'n').join()}`)
+    expect(Object.keys(useSseStore().calcs)).toEqual(ids)
+  })
+
   it('accepts numeric calc ids', async () => {
     const wrapper = mountWith(
       defineComponent({

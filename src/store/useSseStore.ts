@@ -321,9 +321,13 @@ export const useSseStore = defineStore('sse', () => {
 export type SseStore = ReturnType<typeof useSseStore>
 
 // Payloads are kept as a shallow copy marked raw: Vue never deep-proxies them, and the object the
-// listeners receive is left untouched.
+// listeners receive is left untouched. A server field `__v_isRef: true` would make Vue take the copy
+// for a ref (read as its `value`, never replaced): the copy goes without it.
 function rawCopy(data: unknown): unknown {
-  return isRecord(data) ? markRaw({ ...data }) : data
+  if (!isRecord(data)) return data
+  const copy = { ...data }
+  if (copy.__v_isRef === true) delete copy.__v_isRef
+  return markRaw(copy)
 }
 
 /** A copy of a snapshot's record with its payload made raw; anything else unchanged. */

@@ -199,6 +199,15 @@ describe('useSseStore', () => {
     expect(Object.getOwnPropertyNames(payload)).toEqual(['calcId', 'nested'])
   })
 
+  it('a payload that looks like a Vue ref is kept as the payload, and the next one replaces it', () => {
+    store.apply(msg('5-0', { calcId: 'a', calcName: 'first', __v_isRef: true, value: 'not the payload' }), true)
+    expect(store.calcs.a.data).toMatchObject({ calcName: 'first' })
+    store.apply(msg('5-2', { calcId: 'a', progress: 20, calcName: 'second' }), true)
+    expect(store.calcs.a.data).toEqual({ calcId: 'a', progress: 20, calcName: 'second' })
+    store.apply(msg('3', { message: 'pulled', __v_isRef: true, value: 1 }), true)
+    expect(store.scada.data).toMatchObject({ message: 'pulled' })
+  })
+
   it('counters', () => {
     store.countMalformed()
     store.countHandlerError()

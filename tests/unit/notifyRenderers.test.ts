@@ -112,6 +112,20 @@ describe('default popup per messageType (zh-CN)', () => {
     expect(shown).toEqual([])
   })
 
+  it('an enormous server text is cut short, so one popup cannot fill the screen and push the next ones off it', async () => {
+    const huge = '告警详情'.repeat(25_000)
+    const [alarm, end] = await show([
+      msg('4', { title: huge, level: 'critical', content: `${'x'.repeat(199)}😀tail`, time: huge }),
+      msg('5-1', { calcName: huge, status: 0, message: huge }),
+    ])
+    expect(alarm.text.length).toBeLessThan(1000)
+    expect(alarm.text).toContain(`标题: ${'告警详情'.repeat(50)}…`)
+    // A character outside the BMP is never split in half.
+    expect(alarm.text).toContain(`内容: ${'x'.repeat(199)}…`)
+    expect(end.text.length).toBeLessThan(1000)
+    expect(end.text).toContain('状态: 失败')
+  })
+
   it('renders ends whose data is missing or not an object', async () => {
     const shown = await show([msg('5-1', null), msg('4', 'text'), msg('2-1', 42)])
     expect(shown.map((p) => p.type)).toEqual(['error', 'warning', 'error'])

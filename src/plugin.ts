@@ -31,8 +31,11 @@ export const ssePlugin: Plugin<[SseHubOptions]> = markRaw({
       autoConnect: isBrowser,
     })
 
-    app.provide(sseHubKey, hub)
-    app.config.globalProperties.$sse = hub
+    // During server-side rendering nothing connects, not even a component's explicit connect(): the
+    // server never unmounts the app, so the stream and its retries would outlive the request.
+    const provided: SseHub = isBrowser ? hub : Object.create(hub, { connect: { value: () => {} } })
+    app.provide(sseHubKey, provided)
+    app.config.globalProperties.$sse = provided
     // A server-rendered app never unmounts, and one server renders many users' requests at once: its
     // hub is never the fallback of code outside components (it would reach another request's store).
     if (isBrowser) {

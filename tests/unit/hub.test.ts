@@ -406,6 +406,31 @@ describe('server-side rendering', () => {
     expect(onError).not.toHaveBeenCalled()
   })
 
+  it('rendering on the server opens no connection even when a component calls connect()', async () => {
+    const { ssePlugin, useSse } = await import('../../src/index')
+    const fetchSpy = vi.fn(fake.fetch)
+    vi.stubGlobal('fetch', fetchSpy)
+    // An app that drives the stream with explicit calls: "signed in already? connect".
+    const Page = defineComponent({
+      setup() {
+        const { connect, status } = useSse()
+        connect()
+        return () => h('p', `status:${status.value}`)
+      },
+    })
+    const app = createSSRApp(Page)
+    app.use(createPinia())
+    app.use(ssePlugin, { url: 'http://127.0.0.1:9/api/sse', reconnect: { initialDelay: 10, maxDelay: 10, jitter: 0 } })
+    const hub = app.config.globalProperties.$sse
+    const html = await renderToString(app)
+    expect(html).toContain('status:idle')
+    await new Promise((resolve) => setTimeout(resolve, 30))
+    // The server renders many requests and never unmounts: a stream (and its retries) would outlive it.
+    expect(fetchSpy).not.toHaveBeenCalled()
+    expect(hub.status).toBe('idle')
+    hub.dispose()
+  })
+
   it('rendering on the server leaves no request\'s hub as the fallback of another request', async () => {
     const { ssePlugin, getActiveHub, setActiveHub, useSseHub } = await import('../../src/index')
     setActiveHub(undefined)

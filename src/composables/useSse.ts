@@ -23,7 +23,8 @@ export interface UseSseReturn {
   disconnect: () => void
   /**
    * Adds a handler for a messageType (`'*'` for all); returns the function that removes it. Handlers
-   * added here are also removed when the scope that called `useSse()` is disposed.
+   * added here are also removed when the scope that called `useSse()` is disposed, and once it is
+   * (a call after an await in a component that has unmounted), nothing is added.
    */
   on: <K extends SseListenType>(type: K, handler: SseHandler<K>) => () => void
   /** Like `on`, for the next message of this type only. */
@@ -42,13 +43,18 @@ export function useSse(): UseSseReturn {
   // Handlers added here, so that disposing the scope removes them; an entry leaves as soon as its
   // handler is gone (off, the returned function, or a `once` that fired), so nothing piles up.
   const added = new Set<Tracked>()
+  let disposed = false
 
   tryOnScopeDispose(() => {
+    disposed = true
     for (const entry of added) entry.off()
     added.clear()
   })
 
   function track<K extends SseListenType>(type: K, handler: SseHandler<K>, once: boolean): () => void {
+    // The scope is gone (e.g. `on` after an await in a component that has unmounted since): nothing
+    // would ever remove the handler.
+    if (disposed) return noop
     const entry: Tracked = { type, handler: handler as SseHandler<string>, off: noop }
     const remove = (): void => {
       added.delete(entry)

@@ -2,7 +2,7 @@ import { mount } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
 import type { Pinia } from 'pinia'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { defineComponent, effectScope, h, nextTick, ref } from 'vue'
+import { defineComponent, effectScope, h, nextTick, onMounted, ref } from 'vue'
 import type { Component } from 'vue'
 import { useAlarms } from '../../src/composables/useAlarms'
 import { useCalc } from '../../src/composables/useCalc'
@@ -225,6 +225,33 @@ describe('useSse', () => {
     hub.push('4', {})
     expect(kept).not.toHaveBeenCalled()
     wrapper.unmount()
+    expect(hub.listenerCount()).toBe(0)
+  })
+
+  it('a handler added after its component unmounted (e.g. after an await in onMounted) is not left running', async () => {
+    let release!: () => void
+    const loaded = new Promise<void>((resolve) => (release = resolve))
+    const calls: unknown[] = []
+    const wrapper = mountWith(
+      defineComponent({
+        setup() {
+          const { on, once } = useSse()
+          onMounted(async () => {
+            await loaded
+            on('4', (data) => calls.push(data.title))
+            once('7', (data) => calls.push(data.title))
+          })
+          return () => null
+        },
+      }),
+    )
+    wrapper.unmount()
+    release()
+    await loaded
+    await nextTick()
+    hub.push('4', { title: 'after unmount' })
+    hub.push('7', { title: 'after unmount' })
+    expect(calls).toEqual([])
     expect(hub.listenerCount()).toBe(0)
   })
 

@@ -85,6 +85,9 @@ export function createSseHub(options: SseHubOptions, context: SseHubContext = {}
   let connectionReconnects = 0
   let firstOpenOfLogin = false
   let shareKeyInUse = ''
+  // What this tab shows, kept here too for the hub's `status` when there is no store: a follower's
+  // own connection stays closed, the stream it sees is the leader's.
+  let shownStatus: SseStatus = 'idle'
 
   const bus = createBus({
     onError(error) {
@@ -190,6 +193,7 @@ export function createSseHub(options: SseHubOptions, context: SseHubContext = {}
   }
 
   function showState(state: RelayedConnectionState): void {
+    shownStatus = state.status
     const target = getStore()
     if (!target) return
     target.setConnection({ ...state, role })
@@ -347,7 +351,7 @@ export function createSseHub(options: SseHubOptions, context: SseHubContext = {}
     clear: bus.clear,
     listenerCount: bus.listenerCount,
     get status() {
-      return getStore()?.connection.status ?? connection.state.status
+      return getStore()?.connection.status ?? shownStatus
     },
     get role() {
       return role

@@ -491,3 +491,33 @@ describe('two tabs sharing one stream', () => {
     expect(follower.store!.stats.reconnects).toBe(2)
   })
 })
+
+describe('two tabs sharing one stream, without Pinia', () => {
+  it("a follower's hub.status is the leader's stream, as with a store", async () => {
+    const browser = createFakeBrowser()
+    const inTab = (tab: FakeTab): SseHub => {
+      vi.stubGlobal('navigator', { locks: tab.locks })
+      vi.stubGlobal('BroadcastChannel', tab.BroadcastChannel)
+      return hubWith({ share: true, token: 'alice' }, { pinia: () => undefined })
+    }
+    const leader = inTab(browser.openTab())
+    await browser.settle()
+    await waitFor(() => expect(leader.status).toBe('open'))
+    const follower = inTab(browser.openTab())
+    await browser.settle()
+    expect(follower.role).toBe('follower')
+    expect(follower.status).toBe('open')
+
+    fake.last!.error()
+    await waitFor(() => expect(fake.calls).toHaveLength(2))
+    await browser.settle()
+    await waitFor(() => expect(leader.status).toBe('open'))
+    await browser.settle()
+    expect(follower.status).toBe('open')
+
+    follower.disconnect()
+    await browser.settle()
+    expect(leader.status).toBe('closed')
+    expect(follower.status).toBe('closed')
+  })
+})

@@ -207,10 +207,19 @@ export const defaultStoreOptions: Required<StoreOptions> = { maxAlarms: 500, max
 
 export const defaultCalcOptions: Required<CalcOptions> = { successStatuses: [1, 'success'], statusLabels: {} }
 
-/** `reconnect` option to a full config, or `false`. */
+/**
+ * `reconnect` option to a full config, or `false`. A field given as `undefined` keeps its default
+ * (spread as it is, it would make every delay NaN: reconnects in a tight loop).
+ */
 export function resolveReconnect(option: ConnectionOptions['reconnect']): Required<ReconnectOptions> | false {
   if (option === false) return false
-  return { ...defaultReconnect, ...(option === true || option === undefined ? {} : option) }
+  const resolved = { ...defaultReconnect }
+  if (typeof option !== 'object' || option === null) return resolved
+  for (const key of Object.keys(resolved) as Array<keyof ReconnectOptions>) {
+    const value = option[key]
+    if (value !== undefined) resolved[key] = value
+  }
+  return resolved
 }
 
 /** Reads a {@link Getter}. */

@@ -225,7 +225,10 @@ export const useSseStore = defineStore('sse', () => {
     for (const key of connectionKeys) {
       // A key the patch does not have reads as undefined, and undefined is never set.
       const value = key === 'error' ? toErrorInfo(patch.error) : patch[key]
-      if (value !== undefined) (conn as unknown as Record<string, unknown>)[key] = value
+      if (value === undefined) continue
+      // Every state change repeats the standing error in a new object: an equal one changes nothing.
+      if (key === 'error' && sameError(conn.error, value as SseErrorInfo | null)) continue
+      ;(conn as unknown as Record<string, unknown>)[key] = value
     }
   }
 
@@ -363,6 +366,11 @@ function toCalcMap(value: Record<string, CalcRecord>): Record<string, CalcRecord
 }
 
 function noop(): void {}
+
+function sameError(a: SseErrorInfo | null, b: SseErrorInfo | null): boolean {
+  if (a === null || b === null) return a === b
+  return a.kind === b.kind && a.message === b.message && a.status === b.status && a.messageType === b.messageType
+}
 
 function toErrorInfo(error: SseErrorInfo | null | undefined): SseErrorInfo | null | undefined {
   if (error === null || error === undefined) return error

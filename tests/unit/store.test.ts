@@ -235,6 +235,28 @@ describe('useSseStore', () => {
     expect(store.connection.error).toBeNull()
   })
 
+  it('a watcher of the error runs when the error changes, not at every status change that repeats it', async () => {
+    const shown: string[] = []
+    watch(
+      () => store.connection.error,
+      (error) => shown.push(error ? `${error.kind}: ${error.message}` : 'none'),
+    )
+    const down = new SseError('network', 'Failed to fetch')
+    store.setConnection({ status: 'reconnecting', attempt: 1, error: down })
+    await nextTick()
+    // The connection's state, relayed as plain data: the same error in a new object.
+    store.setConnection({ status: 'connecting', error: { kind: 'network', message: 'Failed to fetch' } })
+    await nextTick()
+    store.setConnection({ status: 'reconnecting', attempt: 2, error: down })
+    await nextTick()
+    store.setConnection({ status: 'reconnecting', attempt: 3, error: new SseError('http', 'Server said 502', { status: 502 }) })
+    await nextTick()
+    store.setConnection({ status: 'open', error: null })
+    await nextTick()
+    expect(shown).toEqual(['network: Failed to fetch', 'http: Server said 502', 'none'])
+    expect(store.connection).toMatchObject({ status: 'open', attempt: 3, error: null })
+  })
+
   it('reset forgets the user data, keeping the live connection status', () => {
     store.setConnection({ status: 'closed', role: 'leader', error: { kind: 'network', message: 'x' } })
     store.apply(msg('5-0', { calcId: 'a' }, '9'), true)

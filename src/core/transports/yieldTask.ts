@@ -4,8 +4,11 @@
  * clamped nor throttled in background tabs, where alarms must keep flowing.
  */
 export function yieldTask(): Promise<void> {
+  // Looked up on each call (test clocks replace it) and through globalThis: the published types
+  // must not need Node's.
+  const { setImmediate } = globalThis as { setImmediate?: (callback: () => void) => unknown }
   return new Promise((resolve) => {
-    if (typeof setImmediate === 'function') setImmediate(resolve)
+    if (typeof setImmediate === 'function') setImmediate(() => resolve())
     else if (typeof MessageChannel === 'function') {
       channel ??= createChannel()
       waiting.push(resolve)

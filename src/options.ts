@@ -184,7 +184,8 @@ export interface StoreOptions {
 
 export interface CalcOptions {
   /**
-   * End statuses that mean success.
+   * End statuses that mean success, compared as text: `1` and `'1'` are the same status (servers send
+   * either), so the popup's colour always agrees with its status label.
    * @default [1, 'success']
    */
   successStatuses?: ReadonlyArray<number | string>
@@ -206,6 +207,13 @@ export const defaultReconnect: Required<ReconnectOptions> = {
 export const defaultStoreOptions: Required<StoreOptions> = { maxAlarms: 500, maxCalcs: 200 }
 
 export const defaultCalcOptions: Required<CalcOptions> = { successStatuses: [1, 'success'], statusLabels: {} }
+
+/** Whether a calc end `status` is one of `successStatuses`, compared as text (status labels are keyed so too). */
+export function isSuccessStatus(status: unknown, successStatuses: ReadonlyArray<number | string>): boolean {
+  if (typeof status !== 'number' && typeof status !== 'string') return false
+  const text = String(status)
+  return successStatuses.some((success) => String(success) === text)
+}
 
 /**
  * `reconnect` option to a full config, or `false`. A field given as `undefined` keeps its default

@@ -4,7 +4,7 @@ import type { AppContext, ShallowRef, VNode } from 'vue'
 import { h, nextTick, shallowRef } from 'vue'
 import { SseError } from '../core/errors'
 import type { CalcOptions, NotifyContext, NotifyOptions, NotifyRenderer } from '../options'
-import { defaultCalcOptions } from '../options'
+import { defaultCalcOptions, isSuccessStatus } from '../options'
 import type { SseMessage } from '../protocol'
 import type { NotifyLocale } from './locale'
 import { getNotifyMessages } from './locale'
@@ -39,8 +39,7 @@ export function createNotifyContext(locale?: NotifyLocale, calc?: CalcOptions): 
   const messages = getNotifyMessages(locale)
   const successStatuses = calc?.successStatuses ?? defaultCalcOptions.successStatuses
   const labels: Record<string, string> = { ...messages.statusLabels, ...calc?.statusLabels }
-  const isSuccess = (status: number | string | undefined): boolean =>
-    status !== undefined && successStatuses.includes(status)
+  const isSuccess = (status: number | string | undefined): boolean => isSuccessStatus(status, successStatuses)
   return {
     locale: locale === 'en' ? 'en' : 'zh-CN',
     isSuccess,

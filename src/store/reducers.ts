@@ -1,6 +1,7 @@
 import { isRecord } from '../core/isRecord'
 import type { RelayedConnectionState } from '../core/tabShare'
 import type { SseRole } from '../hub'
+import { isSuccessStatus } from '../options'
 import { calcMessageTypes, EventType } from '../protocol'
 import type { AlarmLevel, AlarmPayload, CalcKind, CalcPayload, ScadaPayload, SseMessage } from '../protocol'
 
@@ -186,7 +187,7 @@ const alarmLevels: unknown[] = ['info', 'warning', 'error', 'critical'] satisfie
 export function isCalcSuccess(type: string, data: unknown, successStatuses: ReadonlyArray<number | string>): boolean {
   const payload = asRecord(data)
   if (type === EventType.traceCalcEnd) return payload.isTrace === 1
-  return (successStatuses as readonly unknown[]).includes(payload.status)
+  return isSuccessStatus(payload.status, successStatuses)
 }
 
 /** Applies one message to the state. Unknown messageTypes change nothing (the store counts them). */

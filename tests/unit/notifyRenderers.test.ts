@@ -61,6 +61,13 @@ describe('default popup per messageType (zh-CN)', () => {
     expect(shown[2].text).toContain('状态: 超时')
   })
 
+  it('a status sent as text ("1") is the same status as 1: a green popup labelled success', async () => {
+    const shown = await show([msg('5-1', { calcName: 'D1', status: '1' }), msg('5-1', { calcName: 'D2', status: '0' })])
+    expect(shown.map((p) => p.type)).toEqual(['success', 'error'])
+    expect(shown[0].text).toContain('状态: 成功')
+    expect(shown[1].text).toContain('状态: 失败')
+  })
+
   it('trace end succeeds iff isTrace === 1, whatever its status', async () => {
     const shown = await show([
       msg('2-1', { calcName: 'T1', isTrace: 1, status: 0 }),

@@ -554,7 +554,9 @@ export function createConnection(options: CreateConnectionOptions, callbacks: Co
       const wasActive = wanted || status !== 'closed'
       halt()
       openedAt = null
-      // The next open() starts a new session: it connects, it does not reconnect.
+      // The next open() starts a new session (maybe another user's): it connects, it does not
+      // reconnect, and it has received nothing yet.
+      lastMessageAt = null
       everOpened = false
       if (!wasActive) return
       log('closed by the app')

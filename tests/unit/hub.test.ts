@@ -149,6 +149,20 @@ describe('createSseHub', () => {
     expect(fake.last!.headers.Authorization).toBe('Bearer bob')
   })
 
+  it("after logout, nothing of the previous user's stream shows in the next login's connection state", async () => {
+    const token = ref<string | null>('alice')
+    const hub = hubWith({ token })
+    await waitFor(() => expect(hub.status).toBe('open'))
+    fake.last!.push(event('7', '4', { alarmId: 'a' }))
+    await waitFor(() => expect(hub.store!.connection.lastMessageAt).not.toBeNull())
+
+    token.value = null
+    await nextTick()
+    token.value = 'bob'
+    await waitFor(() => expect(hub.status).toBe('open'))
+    expect(hub.store!.connection).toMatchObject({ lastEventId: '', lastMessageAt: null, error: null })
+  })
+
   it("the next user's stream may reuse ids the previous user's stream had", async () => {
     const token = ref<string | null>('alice')
     const hub = hubWith({ token })

@@ -8,8 +8,9 @@ const peers = Object.keys(pkg.peerDependencies)
 const isPeer = (id: string): boolean => peers.some((p) => id === p || id.startsWith(`${p}/`))
 
 export default defineConfig(({ command, mode }) => ({
-  // `npm run dev`: the playground and its mock SSE backend (playground/server) on one server.
-  plugins: command === 'serve' && mode !== 'test' ? [vue(), mockBackendPlugin({ heartbeatMs: 15_000 })] : [vue()],
+  // `npm run dev`: the playground and its mock SSE backend (playground/server) on one server. Ids
+  // start from the time, so a page left open across a restart of the dev server loses nothing.
+  plugins: command === 'serve' && mode !== 'test' ? [vue(), mockBackendPlugin({ heartbeatMs: 15_000, firstId: Date.now() * 1000 })] : [vue()],
   define: {
     // Library consumers' bundlers decide; the playground and tests run in development.
     __DEV__: command === 'build' ? "(process.env.NODE_ENV !== 'production')" : 'true',

@@ -30,6 +30,12 @@ export interface MockBackendOptions {
    */
   replaySize?: number
   /**
+   * Event ids continue from this number (the first event gets `firstId + 1`). A server that restarts
+   * must not reuse ids its clients have seen: they drop an event whose id they already had.
+   * @default 0
+   */
+  firstId?: number
+  /**
    * Streams require a valid token; when false, anonymous streams belong to user `'anonymous'`.
    * @default true
    */
@@ -153,7 +159,7 @@ export function createMockBackend(options: MockBackendOptions = {}): MockBackend
   let bytewiseMessages = 0
   let downUntil = 0
   let peak = 0
-  let seq = 0
+  let seq = options.firstId ?? 0
   let heartbeatTimer: ReturnType<typeof setInterval> | undefined
 
   const send = (user: string, messageType: string, messageData: unknown): string =>

@@ -101,3 +101,18 @@ describe('connection against the mock backend', () => {
     expectSingleConnection()
   })
 })
+
+describe('the mock backend across a restart', () => {
+  it('continues ids from firstId: a backend started again from the time never reuses an id', async () => {
+    const { createMockBackend } = await import('../../playground/server')
+    const before = createMockBackend({ requireAuth: false })
+    const lastBefore = Number(before.send('anonymous', '4', { n: 1 }))
+    before.close()
+    const after = createMockBackend({ requireAuth: false, firstId: Date.now() * 1000 })
+    expect(Number(after.send('anonymous', '4', { n: 2 }))).toBeGreaterThan(lastBefore)
+    after.close()
+    const numbered = createMockBackend({ requireAuth: false, firstId: 41 })
+    expect(numbered.send('anonymous', '4', {})).toBe('42')
+    numbered.close()
+  })
+})

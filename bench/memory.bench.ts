@@ -41,6 +41,7 @@ const until = async (predicate: () => boolean): Promise<void> => {
 
 const memoryBench: BenchModule = {
   name: 'memory',
+  first: true,
   async run({ log }): Promise<BenchRow[]> {
     const encoder = new TextEncoder()
     let sent = 0

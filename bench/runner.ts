@@ -20,14 +20,18 @@ export async function runBenchmarks(load: ModuleLoader, filters: string[]): Prom
   const log = (line: string): void => {
     process.stderr.write(`${line}\n`)
   }
-  const results: { module: string; rows: BenchRow[]; seconds: number }[] = []
-  for (const file of selected) {
-    const mod = (await load(`/bench/${file}`)).default as BenchModule
+  const results: { module: string; rows: BenchRow[]; seconds: number; order: number }[] = []
+  const modules: BenchModule[] = []
+  for (const file of selected) modules.push((await load(`/bench/${file}`)).default as BenchModule)
+  // Run order: `first` ones, then the rest (a stable sort keeps file order); the table keeps file order.
+  const runOrder = [...modules].sort((a, b) => Number(b.first === true) - Number(a.first === true))
+  for (const mod of runOrder) {
     log(`[bench] ${mod.name}…`)
     const start = performance.now()
     const rows = await mod.run({ log })
-    results.push({ module: mod.name, rows, seconds: (performance.now() - start) / 1000 })
+    results.push({ module: mod.name, rows, seconds: (performance.now() - start) / 1000, order: modules.indexOf(mod) })
   }
+  results.sort((a, b) => a.order - b.order)
 
   const rows = results.flatMap((r) => r.rows)
   process.stdout.write(`\n${textTable(rows)}\n`)

@@ -31,5 +31,11 @@ export interface BenchContext {
 /** A named benchmark; `bench/<name>.bench.ts` default-exports one. */
 export interface BenchModule {
   name: string
+  /**
+   * Runs before the others: a heap measurement must not see what earlier benchmarks left behind
+   * (their garbage, compiled code, closing sockets).
+   * @default false
+   */
+  first?: boolean
   run: (context: BenchContext) => Promise<BenchRow[]>
 }

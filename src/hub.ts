@@ -88,6 +88,9 @@ export function createSseHub(options: SseHubOptions, context: SseHubContext = {}
   // What this tab shows, kept here too for the hub's `status` when there is no store: a follower's
   // own connection stays closed, the stream it sees is the leader's.
   let shownStatus: SseStatus = 'idle'
+  // Set while an acknowledgement from another tab is applied here, so that it is not sent on again.
+  let applyingAck = false
+  let stopSharingAlarms = (): void => {}
 
   const bus = createBus({
     onError(error) {
@@ -121,6 +124,17 @@ export function createSseHub(options: SseHubOptions, context: SseHubContext = {}
     }
     storeResolved = true
     store.configure({ ...storeBounds, successStatuses })
+    // What the user does to the alarms here, the other tabs of the group do too.
+    stopSharingAlarms = store.$onAction(({ name, args, store: target, after }) => {
+      if (applyingAck || !share) return
+      if (name === 'acknowledge') after(() => share?.broadcastAcknowledge([args[0]], false))
+      else if (name === 'clearAlarms') after(() => share?.broadcastAcknowledge([], true))
+      else if (name === 'acknowledgeAll') {
+        // What was unread here, not "all": an alarm another tab got since the click stays unread there.
+        const ids = target.alarms.filter((alarm) => !alarm.read).map((alarm) => alarm.id)
+        if (ids.length > 0) after(() => share?.broadcastAcknowledge(ids, false))
+      }
+    }, true)
     // Pinia may arrive after the stream started (plugin installed first): catch up.
     store.setConnection({ ...toRelayedState(connection.state), role })
     return store
@@ -246,6 +260,17 @@ export function createSseHub(options: SseHubOptions, context: SseHubContext = {}
       onLogout() {
         stop(false)
       },
+      onAcknowledge(ids, clear) {
+        const target = getStore()
+        if (!target) return
+        applyingAck = true
+        try {
+          if (clear) target.clearAlarms()
+          else for (const id of ids) target.acknowledge(id)
+        } finally {
+          applyingAck = false
+        }
+      },
       onError(cause) {
         report(cause instanceof SseError ? cause : new SseError('handler', `Tab sharing failed: ${String(cause)}`, { cause }))
       },
@@ -365,6 +390,7 @@ export function createSseHub(options: SseHubOptions, context: SseHubContext = {}
       if (disposed) return
       stop(false)
       disposed = true
+      stopSharingAlarms()
       scope.stop()
       bus.clear()
       notifier?.dispose()

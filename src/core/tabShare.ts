@@ -47,6 +47,8 @@ export interface TabShareCallbacks {
   onSnapshot(snapshot: unknown): void
   /** Another tab logged out: drop the stream and the data. */
   onLogout(): void
+  /** The user marked these alarms read in another tab, or (`clear`) removed every alarm there. */
+  onAcknowledge(ids: string[], clear: boolean): void
 }
 
 export interface TabShareOptions extends TabShareCallbacks {
@@ -103,6 +105,8 @@ export interface TabShare {
   relayState(state: RelayedConnectionState): void
   /** Tells every other tab to log out; this tab handles its own logout. */
   broadcastLogout(): void
+  /** Tells every other tab that the user marked these alarms read, or (`clear`) removed every alarm. */
+  broadcastAcknowledge(ids: string[], clear: boolean): void
 }
 
 /** Plain copy of a connection state, for {@link TabShare.relayState}. */
@@ -130,6 +134,7 @@ type WireBody =
   | { kind: 'state'; state: RelayedConnectionState }
   | { kind: 'snapshot'; to: string; snapshot: unknown; state: RelayedConnectionState | null }
   | { kind: 'logout' }
+  | { kind: 'ack'; ids: string[]; clear: boolean }
 type Wire = WireBody & { v: typeof PROTOCOL_VERSION; from: string }
 type Received = WireBody & { from: string }
 
@@ -372,6 +377,9 @@ export function createTabShare(options: TabShareOptions): TabShare {
       case 'logout':
         call(() => options.onLogout())
         break
+      case 'ack':
+        call(() => options.onAcknowledge(wire.ids, wire.clear))
+        break
     }
   }
 
@@ -476,6 +484,10 @@ export function createTabShare(options: TabShareOptions): TabShare {
     post({ kind: 'logout' })
   }
 
+  function broadcastAcknowledge(ids: string[], clear: boolean): void {
+    post({ kind: 'ack', ids, clear })
+  }
+
   return {
     get role() {
       return role
@@ -489,6 +501,7 @@ export function createTabShare(options: TabShareOptions): TabShare {
     relay,
     relayState,
     broadcastLogout,
+    broadcastAcknowledge,
   }
 }
 
@@ -555,6 +568,11 @@ function readWire(data: unknown): Received | null {
       const notify = typeof data.notify === 'string' ? data.notify : ''
       const copy: SseMessage = { type: message.type, data: message.data, id: message.id }
       return wire({ kind, notify, message: copy, carried: data.carried === true })
+    }
+    case 'ack': {
+      const ids = data.ids
+      if (!Array.isArray(ids) || !ids.every((id) => typeof id === 'string')) return null
+      return wire({ kind, ids, clear: data.clear === true })
     }
     case 'state':
       return isState(data.state) ? wire({ kind, state: data.state }) : null

@@ -277,6 +277,38 @@ describe('one stream for all tabs of a user', () => {
     expect(backend.connectionsOf(user)).toBe(1)
   })
 
+  test('an alarm acknowledged in one tab is read in every tab, whichever tab the user clicks in', async () => {
+    const user = nextUser()
+    const [a, b] = [await newTab(), await newTab()]
+    await signIn(a.page, playground.url, user)
+    await openSignedIn(b.page, playground.url, 'follower')
+    const first = await alarmEverywhere(user, [a, b])
+    const second = await alarmEverywhere(user, [a, b])
+    for (const { page } of [a, b]) await expect.poll(() => unreadCount(page)).toBe(2)
+    const ackButton = (page: Page, title: string) =>
+      page.locator('.el-table__row', { hasText: title }).locator('[data-test=alarm-ack]')
+
+    // Acknowledged in the follower: the leader's badge drops too.
+    await b.page.bringToFront()
+    await ackButton(b.page, first).click()
+    for (const { page } of [a, b]) await expect.poll(() => unreadCount(page)).toBe(1)
+    expect(await ackButton(a.page, first).count()).toBe(0)
+    expect(await ackButton(a.page, second).count()).toBe(1)
+
+    // "Acknowledge all" in the leader: the follower's badge drops to zero.
+    await a.page.bringToFront()
+    await a.page.locator('[data-test=alarm-ack-all]').click()
+    for (const { page } of [a, b]) await expect.poll(() => unreadCount(page)).toBe(0)
+
+    // A tab opened afterwards shows them read, and a new alarm unread in all three.
+    const c = await newTab()
+    await openSignedIn(c.page, playground.url, 'follower')
+    await expect.poll(() => alarmTitles(c.page)).toEqual([second, first])
+    expect(await unreadCount(c.page)).toBe(0)
+    await alarmEverywhere(user, [a, b, c])
+    for (const { page } of [a, b, c]) await expect.poll(() => unreadCount(page)).toBe(1)
+  })
+
   test('logout in one tab closes the stream and signs every tab out for good; signing in again gives one stream', async () => {
     const { backend } = playground
     const user = nextUser()

@@ -504,6 +504,124 @@ describe('two tabs sharing one stream', () => {
     expect(leader.store!.stats.reconnects).toBe(2)
     expect(follower.store!.stats.reconnects).toBe(2)
   })
+
+  describe('alarm acknowledgements', () => {
+    const alarm = (id: string, alarmId: string): string => event(id, '4', { alarmId, level: 'warning', title: alarmId })
+    const unread = (hub: SseHub): string[] => hub.store!.alarms.filter((a) => !a.read).map((a) => a.id)
+    const ackPosts = (browser: ReturnType<typeof createFakeBrowser>): unknown[] =>
+      browser.posted.filter((p) => (p.data as { kind: string }).kind === 'ack').map((p) => p.data)
+
+    /** A leader and a follower of alice's, both holding the unread alarms al-1, al-2 and al-3. */
+    async function twoTabsWithAlarms() {
+      const browser = createFakeBrowser()
+      const leader = hubInTab(browser.openTab(), { token: 'alice' }, createPinia())
+      await browser.settle()
+      await waitFor(() => expect(leader.status).toBe('open'))
+      const follower = hubInTab(browser.openTab(), { token: 'alice' }, createPinia())
+      await browser.settle()
+      expect([leader.role, follower.role]).toEqual(['leader', 'follower'])
+      fake.last!.push(alarm('1', 'al-1') + alarm('2', 'al-2') + alarm('3', 'al-3'))
+      await waitFor(() => expect(leader.store!.unreadCount).toBe(3))
+      await browser.settle()
+      expect(unread(follower)).toEqual(['al-3', 'al-2', 'al-1'])
+      return { browser, leader, follower }
+    }
+
+    it('one acknowledged in the follower is read in the leader and the other way round, without echo', async () => {
+      const { browser, leader, follower } = await twoTabsWithAlarms()
+      follower.store!.acknowledge('al-1')
+      await browser.settle()
+      expect(unread(leader)).toEqual(['al-3', 'al-2'])
+      expect(leader.store!.unreadCount).toBe(2)
+      expect(ackPosts(browser)).toHaveLength(1)
+
+      leader.store!.acknowledge('al-3')
+      await browser.settle()
+      expect(unread(follower)).toEqual(['al-2'])
+      expect(follower.store!.unreadCount).toBe(1)
+      // Each click posted once; applying what another tab sent posts nothing.
+      expect(ackPosts(browser)).toHaveLength(2)
+    })
+
+    it('acknowledgeAll reads, in the other tabs, what was unread where the user clicked, not what came since', async () => {
+      const { browser, leader, follower } = await twoTabsWithAlarms()
+      follower.store!.acknowledgeAll()
+      // An alarm the leader gets before the follower's click reaches it: the user never saw it.
+      leader.store!.apply({ type: '4', data: { alarmId: 'al-4', title: 'al-4' }, id: '' }, true)
+      await browser.settle()
+      expect(unread(follower)).toEqual([])
+      expect(unread(leader)).toEqual(['al-4'])
+      expect(leader.store!.unreadCount).toBe(1)
+      expect(ackPosts(browser)).toHaveLength(1)
+
+      leader.store!.acknowledgeAll()
+      await browser.settle()
+      expect(leader.store!.unreadCount).toBe(0)
+      expect(ackPosts(browser)).toHaveLength(2)
+      // Nothing unread, nothing to tell.
+      follower.store!.acknowledgeAll()
+      await browser.settle()
+      expect(ackPosts(browser)).toHaveLength(2)
+    })
+
+    it('clearAlarms in one tab empties every tab', async () => {
+      const { browser, leader, follower } = await twoTabsWithAlarms()
+      follower.store!.clearAlarms()
+      await browser.settle()
+      expect(leader.store!.alarms).toEqual([])
+      expect(leader.store!.unreadCount).toBe(0)
+      expect(ackPosts(browser)).toHaveLength(1)
+
+      // The list goes on from empty in both tabs.
+      fake.last!.push(alarm('4', 'al-4'))
+      await waitFor(() => expect(leader.store!.unreadCount).toBe(1))
+      await browser.settle()
+      expect(unread(follower)).toEqual(['al-4'])
+      leader.store!.clearAlarms()
+      await browser.settle()
+      expect(follower.store!.alarms).toEqual([])
+      expect(ackPosts(browser)).toHaveLength(2)
+    })
+
+    it('an acknowledgement made before a tab joins shows in the tab that joins', async () => {
+      const { browser, leader, follower } = await twoTabsWithAlarms()
+      follower.store!.acknowledge('al-2')
+      leader.store!.acknowledge('al-3')
+      await browser.settle()
+      const late = hubInTab(browser.openTab(), { token: 'alice' }, createPinia())
+      await browser.settle()
+      expect(late.role).toBe('follower')
+      expect(late.store!.alarms.map((a) => a.id)).toEqual(['al-3', 'al-2', 'al-1'])
+      expect(unread(late)).toEqual(['al-1'])
+      expect(late.store!.unreadCount).toBe(1)
+    })
+
+    it('after logout, acknowledging tells no tab', async () => {
+      const { browser, leader, follower } = await twoTabsWithAlarms()
+      follower.disconnect()
+      await browser.settle()
+      leader.store!.acknowledgeAll()
+      follower.store!.clearAlarms()
+      await browser.settle()
+      expect(ackPosts(browser)).toEqual([])
+    })
+
+    it('with share: false, each tab keeps its own acknowledgements', async () => {
+      const browser = createFakeBrowser()
+      const a = hubInTab(browser.openTab(), { token: 'alice', share: false }, createPinia())
+      const b = hubInTab(browser.openTab(), { token: 'alice', share: false }, createPinia())
+      await waitFor(() => expect([a.status, b.status]).toEqual(['open', 'open']))
+      expect(a.role).toBe('solo')
+      for (const call of fake.calls) call.push(alarm('1', 'al-1') + alarm('2', 'al-2'))
+      await waitFor(() => expect([a.store!.unreadCount, b.store!.unreadCount]).toEqual([2, 2]))
+      a.store!.acknowledge('al-1')
+      b.store!.clearAlarms()
+      await browser.settle()
+      expect(unread(a)).toEqual(['al-2'])
+      expect(b.store!.alarms).toEqual([])
+      expect(browser.posted).toEqual([])
+    })
+  })
 })
 
 describe('two tabs sharing one stream, without Pinia', () => {

@@ -20,6 +20,7 @@ type Event =
   | { on: 'state'; state: RelayedConnectionState }
   | { on: 'snapshot'; snapshot: unknown }
   | { on: 'logout' }
+  | { on: 'acknowledge'; ids: string[]; clear: boolean }
 
 interface Tab {
   fake: FakeTab
@@ -71,6 +72,7 @@ function openTab(key = 'user-1', overrides: Partial<TabShareOptions> = {}): Tab 
     onState: (state) => events.push({ on: 'state', state }),
     onSnapshot: (snapshot) => events.push({ on: 'snapshot', snapshot }),
     onLogout: () => events.push({ on: 'logout' }),
+    onAcknowledge: (ids, clear) => events.push({ on: 'acknowledge', ids, clear }),
     onError: (error) => errors.push(error),
     ...overrides,
   })
@@ -382,6 +384,10 @@ describe('relay', () => {
       { v: 1, kind: 'message', from: 'x', message: 'text' },
       { v: 1, kind: 'state', from: 'x', state: { status: 'open' } },
       { v: 1, kind: 'snapshot', from: 'x', snapshot: {} },
+      { v: 1, kind: 'ack', from: 'x' },
+      { v: 1, kind: 'ack', from: 'x', ids: 'al-1' },
+      { v: 1, kind: 'ack', from: 'x', ids: ['al-1', 2] },
+      { v: 1, kind: 'ack', from: 'x', ids: null, clear: true },
       { v: 1, kind: 'unknown', from: 'x' },
     ]) {
       intruder.postMessage(data)
@@ -598,6 +604,44 @@ describe('logout', () => {
   })
 })
 
+describe('alarm acknowledgements', () => {
+  const acks = (tab: Tab): Event[] => tab.events.filter((e) => e.on === 'acknowledge')
+
+  it('reach every other tab, whether a follower or the leader sends them, but not the sender', async () => {
+    const [a, b, c] = await startTabs(3)
+    b.share.broadcastAcknowledge(['al-1', 'al-2'], false)
+    await browser.settle()
+    for (const tab of [a, c]) expect(acks(tab)).toEqual([{ on: 'acknowledge', ids: ['al-1', 'al-2'], clear: false }])
+    expect(acks(b)).toEqual([])
+
+    a.share.broadcastAcknowledge([], true)
+    await browser.settle()
+    for (const tab of [b, c]) expect(acks(tab).at(-1)).toEqual({ on: 'acknowledge', ids: [], clear: true })
+    expect(acks(a)).toHaveLength(1)
+    expect(browser.posted.filter((p) => (p.data as { kind: string }).kind === 'ack')).toHaveLength(2)
+  })
+
+  it('reads only a list of ids and clear: true as a clear', async () => {
+    const [, b] = await startTabs(2)
+    const intruder = new (browser.openTab().BroadcastChannel)('vue-sse-hub:user-1')
+    intruder.postMessage({ v: 1, kind: 'ack', from: 'x', ids: ['al-1'], clear: 'yes' })
+    intruder.postMessage({ v: 1, kind: 'ack', from: 'x', ids: [], clear: true })
+    await browser.settle()
+    intruder.close()
+    expect(acks(b)).toEqual([
+      { on: 'acknowledge', ids: ['al-1'], clear: false },
+      { on: 'acknowledge', ids: [], clear: true },
+    ])
+  })
+
+  it('go nowhere before the tab joined the group', () => {
+    const a = openTab()
+    a.share.broadcastAcknowledge(['al-1'], false)
+    a.share.start()
+    expect(browser.posted).toEqual([])
+  })
+})
+
 describe('isolation', () => {
   it('never lets tabs of different keys see each other', async () => {
     const [a1, a2] = await startTabs(2, 'user-a')
@@ -630,6 +674,7 @@ describe('fallback', () => {
     expect(a.share.relay(msg('1'))).toBe(true)
     a.share.relayState(state())
     a.share.broadcastLogout()
+    a.share.broadcastAcknowledge(['al-1'], false)
     await browser.settle()
     expect(browser.posted).toEqual([])
     expect(b.events).toEqual([{ on: 'lead', lastEventId: '' }])
@@ -650,6 +695,7 @@ describe('fallback', () => {
         onState: () => {},
         onSnapshot: () => {},
         onLogout: () => {},
+        onAcknowledge: () => {},
       })
     }
 
@@ -713,6 +759,7 @@ describe('fallback', () => {
     a.share.relay(msg('1'))
     a.share.relayState(state())
     a.share.broadcastLogout()
+    a.share.broadcastAcknowledge(['al-1'], false)
     a.share.stop()
     await browser.settle()
     expect(b.events).toHaveLength(count)

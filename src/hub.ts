@@ -127,7 +127,10 @@ export function createSseHub(options: SseHubOptions, context: SseHubContext = {}
     // What the user does to the alarms here, the other tabs of the group do too.
     stopSharingAlarms = store.$onAction(({ name, args, store: target, after }) => {
       if (applyingAck || !share) return
-      if (name === 'acknowledge') after(() => share?.broadcastAcknowledge([args[0]], false))
+      if (name === 'acknowledge') {
+        const [ids] = args
+        after(() => share?.broadcastAcknowledge(typeof ids === 'string' ? [ids] : [...ids], false))
+      }
       else if (name === 'clearAlarms') after(() => share?.broadcastAcknowledge([], true))
       else if (name === 'acknowledgeAll') {
         // What was unread here, not "all": an alarm another tab got since the click stays unread there.
@@ -266,7 +269,7 @@ export function createSseHub(options: SseHubOptions, context: SseHubContext = {}
         applyingAck = true
         try {
           if (clear) target.clearAlarms()
-          else for (const id of ids) target.acknowledge(id)
+          else target.acknowledge(ids)
         } finally {
           applyingAck = false
         }

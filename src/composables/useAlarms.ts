@@ -8,8 +8,8 @@ export interface UseAlarmsReturn {
   alarms: ComputedRef<readonly AlarmRecord[]>
   /** Alarms not acknowledged yet. */
   unreadCount: ComputedRef<number>
-  /** Marks one alarm read. */
-  acknowledge: (id: string) => void
+  /** Marks one alarm read, or a selection of them (e.g. the checked rows of a table) in one change. */
+  acknowledge: (ids: string | readonly string[]) => void
   /** Marks every alarm read. */
   acknowledgeAll: () => void
   /** Removes every alarm. */
@@ -22,7 +22,7 @@ export function useAlarms(): UseAlarmsReturn {
   return {
     alarms: computed(() => store.alarms),
     unreadCount: computed(() => store.unreadCount),
-    acknowledge: (id) => store.acknowledge(id),
+    acknowledge: (ids) => store.acknowledge(ids),
     acknowledgeAll: () => store.acknowledgeAll(),
     clear: () => store.clearAlarms(),
   }

@@ -389,15 +389,20 @@ export function enforceBounds(state: SseState, bounds: { maxAlarms: number; maxC
   enforceCalcBound(state, bounds.maxCalcs)
 }
 
-/** Marks one alarm read (replacing its record); returns whether it was unread. */
-export function acknowledgeAlarm(state: SseState, id: string): boolean {
+/** Marks the alarms with these ids read (replacing their records), in one pass; returns how many were unread. */
+export function acknowledgeAlarms(state: SseState, ids: Iterable<string>): number {
   ensureIndex(state)
+  const wanted = new Set(ids)
   const alarms = state.alarms
-  const at = alarms.findIndex((a) => a.id === id)
-  if (at === -1 || alarms[at].read) return false
-  alarms[at] = { ...alarms[at], read: true }
-  state.index.unread--
-  return true
+  let count = 0
+  for (let i = 0; i < alarms.length && count < wanted.size; i++) {
+    if (!alarms[i].read && wanted.has(alarms[i].id)) {
+      alarms[i] = { ...alarms[i], read: true }
+      count++
+    }
+  }
+  state.index.unread -= count
+  return count
 }
 
 /** Marks every alarm read (replacing the unread records); returns how many were unread. */

@@ -7,7 +7,7 @@ import { defaultCalcOptions, defaultStoreOptions } from '../options'
 import { EventType } from '../protocol'
 import type { CalcKind, SseMessage } from '../protocol'
 import {
-  acknowledgeAlarm,
+  acknowledgeAlarms,
   acknowledgeAllAlarms,
   applyMessage,
   clearAlarms as clearAlarmList,
@@ -160,9 +160,9 @@ export const useSseStore = defineStore('sse', () => {
     else if (index.alarms === copy) index.alarms = published
   }
 
-  /** Marks one alarm read. */
-  function acknowledge(id: string): void {
-    changeAlarms(() => acknowledgeAlarm(view, id))
+  /** Marks one alarm read, or a selection of them (e.g. the checked rows of a table) in one change. */
+  function acknowledge(ids: string | readonly string[]): void {
+    changeAlarms(() => acknowledgeAlarms(view, typeof ids === 'string' ? [ids] : ids) > 0)
   }
 
   /** Marks every alarm read. */

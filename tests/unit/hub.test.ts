@@ -2,7 +2,7 @@
 import { createPinia, setActivePinia } from 'pinia'
 import type { Pinia } from 'pinia'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { createSSRApp, defineComponent, h, nextTick, reactive, ref } from 'vue'
+import { createSSRApp, defineComponent, h, nextTick, reactive, ref, watch } from 'vue'
 import { renderToString } from 'vue/server-renderer'
 import { SseError } from '../../src/core/errors'
 import { createSseHub } from '../../src/hub'
@@ -541,6 +541,17 @@ describe('two tabs sharing one stream', () => {
       expect(follower.store!.unreadCount).toBe(1)
       // Each click posted once; applying what another tab sent posts nothing.
       expect(ackPosts(browser)).toHaveLength(2)
+    })
+
+    it('a selection acknowledged at once reaches the other tab as one change', async () => {
+      const { browser, leader, follower } = await twoTabsWithAlarms()
+      const lists: string[][] = []
+      watch(() => leader.store!.alarms, (list) => lists.push(list.filter((a) => !a.read).map((a) => a.id)), { flush: 'sync' })
+      follower.store!.acknowledge(['al-1', 'al-3'])
+      await browser.settle()
+      expect(unread(follower)).toEqual(['al-2'])
+      expect(lists).toEqual([['al-2']])
+      expect(ackPosts(browser)).toHaveLength(1)
     })
 
     it('acknowledgeAll reads, in the other tabs, what was unread where the user clicked, not what came since', async () => {

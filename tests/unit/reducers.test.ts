@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest'
 import type { SseMessage } from '../../src/protocol'
 import {
-  acknowledgeAlarm,
+  acknowledgeAlarms,
   acknowledgeAllAlarms,
   applyMessage,
   clearAlarms,
@@ -267,9 +267,9 @@ describe('alarms', () => {
     send('4', { alarmId: 'b' })
     send('4', { alarmId: 'c' })
     const before = state.alarms[1]
-    expect(acknowledgeAlarm(state, 'b')).toBe(true)
-    expect(acknowledgeAlarm(state, 'b')).toBe(false)
-    expect(acknowledgeAlarm(state, 'nope')).toBe(false)
+    expect(acknowledgeAlarms(state, ['b'])).toBe(1)
+    expect(acknowledgeAlarms(state, ['b'])).toBe(0)
+    expect(acknowledgeAlarms(state, ['nope'])).toBe(0)
     expect(state.alarms[1]).not.toBe(before)
     expect(before.read).toBe(false)
     expect(state.alarms[1].read).toBe(true)
@@ -277,6 +277,14 @@ describe('alarms', () => {
     expect(acknowledgeAllAlarms(state)).toBe(2)
     expect(state.alarms.every((a) => a.read)).toBe(true)
     expect(unreadCount(state)).toBe(0)
+  })
+
+  it('acknowledges a selection in one pass: only its unread alarms count, unknown ids are ignored', () => {
+    for (const id of ['a', 'b', 'c', 'd']) send('4', { alarmId: id })
+    acknowledgeAlarms(state, ['c'])
+    expect(acknowledgeAlarms(state, new Set(['a', 'c', 'd', 'gone']))).toBe(2)
+    expect(state.alarms.filter((a) => !a.read).map((a) => a.id)).toEqual(['b'])
+    expect(unreadCount(state)).toBe(1)
   })
 
   it('clearAlarms empties the list and the unread count; cleared ids may come again', () => {
@@ -389,7 +397,7 @@ describe('snapshot and hydrate', () => {
     send('0-1', { calcId: 'b', status: 1 })
     send('4', { alarmId: 'x' })
     send('7', { alarmId: 'y' })
-    acknowledgeAlarm(state, 'y')
+    acknowledgeAlarms(state, ['y'])
     const snap = structuredClone(takeSnapshot(state))
 
     const other = createInitialState()

@@ -31,7 +31,8 @@ export interface SseHub extends Pick<SseBus, 'on' | 'once' | 'off' | 'clear' | '
   readonly store: SseStore | undefined
   /**
    * Opens the stream (joins the shared one when `share` is on); a no-op when already open. After the
-   * stream gave up (status `closed`: a 4xx, 204, `maxAttempts`), opens it again, keeping the data.
+   * stream gave up (status `closed`: a 4xx, 204, `maxAttempts`), opens it again, keeping the data; in
+   * a follower tab, by asking the leader tab to.
    */
   connect(): void
   /** Closes the stream, resets the store and closes popups: what logout does. */
@@ -263,6 +264,7 @@ export function createSseHub(options: SseHubOptions, context: SseHubContext = {}
       onLogout() {
         stop(false)
       },
+      onRetry: reopen,
       onAcknowledge(ids, clear) {
         const target = getStore()
         if (!target) return
@@ -285,8 +287,10 @@ export function createSseHub(options: SseHubOptions, context: SseHubContext = {}
   function connect(): void {
     if (disposed) return
     if (active) {
-      // The stream this tab holds gave up (a 4xx, 204, maxAttempts, a refused refresh): try again.
-      if (role !== 'follower' && connection.state.status === 'closed') connection.open()
+      // The stream gave up (a 4xx, 204, maxAttempts, a refused refresh): try again, through the
+      // leader when another tab holds it.
+      if (role !== 'follower') reopen()
+      else if (shownStatus === 'closed') share?.requestRetry()
       return
     }
     active = true
@@ -298,6 +302,10 @@ export function createSseHub(options: SseHubOptions, context: SseHubContext = {}
     } else {
       startShare()
     }
+  }
+
+  function reopen(): void {
+    if (connection.state.status === 'closed') connection.open()
   }
 
   /** Leaves the stream (and the tab group) without touching the data. */

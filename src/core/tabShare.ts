@@ -49,6 +49,8 @@ export interface TabShareCallbacks {
   onLogout(): void
   /** The user marked these alarms read in another tab, or (`clear`) removed every alarm there. */
   onAcknowledge(ids: string[], clear: boolean): void
+  /** Leader: a follower asks to open the stream again after it gave up (its user pressed retry). */
+  onRetry(): void
 }
 
 export interface TabShareOptions extends TabShareCallbacks {
@@ -107,6 +109,8 @@ export interface TabShare {
   broadcastLogout(): void
   /** Tells every other tab that the user marked these alarms read, or (`clear`) removed every alarm. */
   broadcastAcknowledge(ids: string[], clear: boolean): void
+  /** Follower: asks the leader to open its stream again after it gave up. */
+  requestRetry(): void
 }
 
 /** Plain copy of a connection state, for {@link TabShare.relayState}. */
@@ -135,6 +139,7 @@ type WireBody =
   | { kind: 'snapshot'; to: string; snapshot: unknown; state: RelayedConnectionState | null }
   | { kind: 'logout' }
   | { kind: 'ack'; ids: string[]; clear: boolean }
+  | { kind: 'retry' }
 type Wire = WireBody & { v: typeof PROTOCOL_VERSION; from: string }
 type Received = WireBody & { from: string }
 
@@ -380,6 +385,9 @@ export function createTabShare(options: TabShareOptions): TabShare {
       case 'ack':
         call(() => options.onAcknowledge(wire.ids, wire.clear))
         break
+      case 'retry':
+        if (role === 'leader') call(() => options.onRetry())
+        break
     }
   }
 
@@ -488,6 +496,10 @@ export function createTabShare(options: TabShareOptions): TabShare {
     post({ kind: 'ack', ids, clear })
   }
 
+  function requestRetry(): void {
+    if (role === 'follower') post({ kind: 'retry' })
+  }
+
   return {
     get role() {
       return role
@@ -502,6 +514,7 @@ export function createTabShare(options: TabShareOptions): TabShare {
     relayState,
     broadcastLogout,
     broadcastAcknowledge,
+    requestRetry,
   }
 }
 
@@ -559,6 +572,7 @@ function readWire(data: unknown): Received | null {
     case 'bye':
     case 'lead':
     case 'logout':
+    case 'retry':
       return wire({ kind })
     case 'message': {
       const message = data.message

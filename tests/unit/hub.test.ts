@@ -505,6 +505,32 @@ describe('two tabs sharing one stream', () => {
     expect(follower.store!.stats.reconnects).toBe(2)
   })
 
+  it("connect() in a follower after the leader's stream gave up asks the leader to open it again", async () => {
+    const browser = createFakeBrowser()
+    const leader = hubInTab(browser.openTab(), { token: 'alice' }, createPinia())
+    await browser.settle()
+    await waitFor(() => expect(leader.status).toBe('open'))
+    const follower = hubInTab(browser.openTab(), { token: 'alice' }, createPinia())
+    await browser.settle()
+    expect(follower.role).toBe('follower')
+
+    fake.answer({ kind: 'status', status: 409, body: '{"detail":"duplicate connection"}' })
+    fake.last!.error()
+    await waitFor(() => expect(leader.status).toBe('closed'))
+    await browser.settle()
+    expect(follower.store!.connection).toMatchObject({ status: 'closed', error: { status: 409 } })
+    const calls = fake.calls.length
+
+    // The user presses "Retry" in the follower tab.
+    follower.connect()
+    await browser.settle()
+    await waitFor(() => expect(leader.status).toBe('open'))
+    await browser.settle()
+    expect(follower.store!.connection.status).toBe('open')
+    expect(fake.calls).toHaveLength(calls + 1)
+    expect(follower.role).toBe('follower')
+  })
+
   describe('alarm acknowledgements', () => {
     const alarm = (id: string, alarmId: string): string => event(id, '4', { alarmId, level: 'warning', title: alarmId })
     const unread = (hub: SseHub): string[] => hub.store!.alarms.filter((a) => !a.read).map((a) => a.id)

@@ -21,6 +21,7 @@ type Event =
   | { on: 'snapshot'; snapshot: unknown }
   | { on: 'logout' }
   | { on: 'acknowledge'; ids: string[]; clear: boolean }
+  | { on: 'retry' }
 
 interface Tab {
   fake: FakeTab
@@ -73,6 +74,7 @@ function openTab(key = 'user-1', overrides: Partial<TabShareOptions> = {}): Tab 
     onSnapshot: (snapshot) => events.push({ on: 'snapshot', snapshot }),
     onLogout: () => events.push({ on: 'logout' }),
     onAcknowledge: (ids, clear) => events.push({ on: 'acknowledge', ids, clear }),
+    onRetry: () => events.push({ on: 'retry' }),
     onError: (error) => errors.push(error),
     ...overrides,
   })
@@ -642,6 +644,19 @@ describe('alarm acknowledgements', () => {
   })
 })
 
+describe('retry after the stream gave up', () => {
+  it("a follower's request reaches the leader only; a leader does not ask", async () => {
+    const [a, b, c] = await startTabs(3)
+    const retries = (tab: Tab): number => tab.events.filter((e) => e.on === 'retry').length
+    b.share.requestRetry()
+    await browser.settle()
+    expect([retries(a), retries(b), retries(c)]).toEqual([1, 0, 0])
+    a.share.requestRetry()
+    await browser.settle()
+    expect([retries(a), retries(b), retries(c)]).toEqual([1, 0, 0])
+  })
+})
+
 describe('isolation', () => {
   it('never lets tabs of different keys see each other', async () => {
     const [a1, a2] = await startTabs(2, 'user-a')
@@ -696,6 +711,7 @@ describe('fallback', () => {
         onSnapshot: () => {},
         onLogout: () => {},
         onAcknowledge: () => {},
+        onRetry: () => {},
       })
     }
 

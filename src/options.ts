@@ -7,10 +7,10 @@ import type { SseDecoder, SseMessage } from './protocol'
 /** Value or function returning the value; functions are re-read on every connection attempt. */
 export type Getter<T> = T | (() => T)
 
-/** Full-jitter exponential backoff between reconnection attempts. */
+/** Exponential backoff with jitter between reconnection attempts. */
 export interface ReconnectOptions {
   /**
-   * Base delay of the first retry, in ms. A server `retry:` field replaces it.
+   * Base delay of the first retry, in ms. A server `retry:` field replaces it (at least 100 ms).
    * @default 1000
    */
   initialDelay?: number
@@ -57,7 +57,8 @@ export interface ConnectionOptions {
    */
   headers?: Getter<Record<string, string>>
   /**
-   * Request body (fetch transport), re-read on every attempt; objects are sent as JSON.
+   * Request body (fetch transport, with a method other than `GET`), re-read on every attempt; plain
+   * objects are sent as JSON.
    * @default undefined
    */
   body?: Getter<BodyInit | Record<string, unknown> | null | undefined>
@@ -89,19 +90,21 @@ export interface ConnectionOptions {
   reconnect?: boolean | ReconnectOptions
   /**
    * No byte (comments included) for this long, in ms, means the connection is dead: abort and
-   * reconnect. `0` disables the watchdog.
+   * reconnect. `0` disables the watchdog. Fetch transport only: EventSource hides comments.
    * @default 45000
    */
   heartbeatTimeout?: number
   /**
    * Called once on 401/403 to refresh credentials. Return a new token to retry with it, or null to
    * stop (status `closed`, error kind `unauthorized`). The returned token serves the reconnects of
-   * this login only: a changed `token`, logout or `disconnect()` drop it.
+   * this login only: a changed `token`, logout or `disconnect()` drop it. Fetch transport only:
+   * EventSource hides the status, so a 401 there is a `network` error with backoff.
    * @default undefined (stop on 401/403)
    */
   onUnauthorized?: (error: SseError) => string | null | undefined | Promise<string | null | undefined>
   /**
-   * Close the connection while the tab is hidden and reopen when it is visible again.
+   * Close the connection while the tab is hidden and reopen when it is visible again. In the hub, only
+   * with `share: false` (a hidden leader would cut off every tab); ignored otherwise.
    * @default false
    */
   pauseWhenHidden?: boolean
@@ -120,13 +123,14 @@ export interface ConnectionOptions {
 /** Options of `createSseHub` and `ssePlugin`. */
 export interface SseHubOptions extends Omit<ConnectionOptions, 'token'> {
   /**
-   * Login source: truthy = logged in (connect, sent as Bearer token), falsy = logged out (close,
-   * reset the store). Watched when a ref or getter.
+   * Login source: truthy = logged in (connect, sent as Bearer token, or as the `tokenParam` query
+   * parameter on the eventsource transport), falsy = logged out (close, reset the store). Watched when
+   * a ref or getter.
    * @default undefined
    */
   token?: MaybeRefOrGetter<string | null | undefined>
   /**
-   * Login source for cookie sessions, used when `token` is not set. Without either, call
+   * Login source for cookie logins, used when `token` is not set. Without either, call
    * `connect()` / `disconnect()` yourself.
    * @default undefined
    */
@@ -137,7 +141,7 @@ export interface SseHubOptions extends Omit<ConnectionOptions, 'token'> {
    */
   decode?: SseDecoder
   /**
-   * Bounds of the store, so memory stays flat in months-long sessions.
+   * Bounds of the store, so memory stays flat in a page left open for months.
    * @default { maxAlarms: 500, maxCalcs: 200 }
    */
   store?: StoreOptions
@@ -152,7 +156,8 @@ export interface SseHubOptions extends Omit<ConnectionOptions, 'token'> {
    */
   notify?: false | NotifyOptions
   /**
-   * One connection shared by all tabs of the origin (leader election + relay).
+   * One connection shared by all tabs of the same user and stream url (leader election + relay);
+   * without Web Locks or BroadcastChannel each tab has its own.
    * @default true
    */
   share?: boolean

@@ -57,8 +57,8 @@ export interface ConnectionOptions {
    */
   headers?: Getter<Record<string, string>>
   /**
-   * Request body (fetch transport, with a method other than `GET`), re-read on every attempt; plain
-   * objects are sent as JSON.
+   * Request body (fetch transport, with a method other than `GET`: with `GET` or `HEAD` the connection
+   * stops with a `config` error), re-read on every attempt; plain objects are sent as JSON.
    * @default undefined
    */
   body?: Getter<BodyInit | Record<string, unknown> | null | undefined>

@@ -7,7 +7,7 @@ import type { ReconnectOptions } from '../options'
 export const MIN_SERVER_RETRY = 100
 
 /**
- * Delay before reconnection attempt `attempt` (1 = first retry), in ms: full-jitter exponential
+ * Delay before reconnection attempt `attempt` (1 = first retry), in ms: jittered exponential
  * backoff. The server's `retry:` value, when known, replaces `initialDelay` as the base (at least
  * {@link MIN_SERVER_RETRY} ms).
  *

@@ -283,11 +283,17 @@ export function createConnection(options: CreateConnectionOptions, callbacks: Co
   function buildRequest(): TransportRequest {
     const url = read(options.url)
     if (typeof url !== 'string' || url === '') throw new SseError('config', 'The `url` option is empty')
+    const method = options.method ?? 'GET'
+    const body = read(options.body)
+    // fetch would reject every attempt: a retry loop that can never succeed.
+    if (body != null && options.transport !== 'eventsource' && /^(GET|HEAD)$/i.test(method)) {
+      throw new SseError('config', `A request body needs a method that takes one, e.g. method: 'POST' (got ${method})`)
+    }
     return {
       url,
-      method: options.method ?? 'GET',
+      method,
       headers: read(options.headers) ?? {},
-      body: read(options.body),
+      body,
       withCredentials: options.withCredentials === true,
       token: tokenOverride ?? read(options.token),
       lastEventId: parser.lastEventId,

@@ -30,7 +30,7 @@ export class SseError extends Error {
   readonly kind: SseErrorKind
   /** HTTP status, when the server answered. */
   readonly status?: number
-  /** The messageType involved, for `decode` and `handler` errors. */
+  /** The messageType involved, for `handler` errors (a listener or a popup that threw). */
   readonly messageType?: string
   /** The underlying error or value. */
   override readonly cause?: unknown

@@ -69,6 +69,15 @@ describe('opening and closing', () => {
     expect(states[0]).not.toBe(states[1])
   })
 
+  it('a body with GET (the default method) stops at once with a config error that says to use POST', async () => {
+    const c = connect({ body: { topics: ['a'] } })
+    c.open()
+    await flush(60_000)
+    expect(fake.calls).toHaveLength(0)
+    expect(c.state).toMatchObject({ status: 'closed', error: { kind: 'config' } })
+    expect(errors.map((e) => e.message)).toEqual([expect.stringMatching(/method: 'POST' \(got GET\)/)])
+  })
+
   it('sends object bodies as JSON and credentials when asked', async () => {
     connect({ method: 'POST', body: () => ({ topics: ['a'] }), withCredentials: true }).open()
     await flush()

@@ -25,3 +25,23 @@ export const sendAlarm = (body: { count?: number; level?: string; xss?: boolean 
   post('/api/alarm', body)
 export const sendAnomaly = (): Promise<unknown> => post('/api/anomaly')
 export const injectFault = (kind: FaultKind): Promise<unknown> => post('/api/fault', { kind })
+
+/** Answers the fault panel can make the backend give to the next stream requests. */
+export type ServerAnswer = 'http500' | 'http401' | 'http204' | 'content-type'
+
+const serverAnswers: Record<ServerAnswer, Record<string, unknown>> = {
+  // Twice, so the backoff shows: the third attempt opens.
+  http500: { kind: 'status', status: 500, count: 2 },
+  http401: { kind: 'status', status: 401 },
+  http204: { kind: 'status', status: 204 },
+  'content-type': { kind: 'content-type', count: 2 },
+}
+
+/**
+ * Makes the backend answer the next stream requests with `answer`, then drops the live streams so the
+ * client meets that answer at once (a fault on the next request alone would wait for a reconnect).
+ */
+export async function injectAnswer(answer: ServerAnswer): Promise<void> {
+  await post('/api/fault', serverAnswers[answer])
+  await injectFault('drop')
+}

@@ -25,6 +25,14 @@ export interface MockBackendOptions {
    */
   retryMs?: number | null
   /**
+   * Also send a `: connected` comment when a stream opens with `retry:`. The client counts a stream as
+   * good (its failure streak, and so its backoff, starts over) at the first event or comment: without
+   * it, that waits for the first ping, and a failure before then is backed off as if the stream had
+   * never opened.
+   * @default false
+   */
+  greeting?: boolean
+  /**
    * Events kept per user for replay from `Last-Event-ID`.
    * @default 1000
    */
@@ -378,6 +386,7 @@ export function createMockBackend(options: MockBackendOptions = {}): MockBackend
     res.on('close', forget)
 
     let opening = retryMs !== null ? `retry: ${retryMs}\n\n` : ': connected\n\n'
+    if (retryMs !== null && options.greeting === true) opening += ': connected\n\n'
     const from = lastEventId !== null && /^\d+$/.test(lastEventId) ? Number(lastEventId) : null
     if (from !== null) {
       for (const event of history.get(user) ?? []) if (event.id > from) opening += event.text

@@ -32,7 +32,8 @@ export function mockBackendPlugin(options: MockBackendOptions = {}): MockBackend
     },
     configureServer(server) {
       backend?.close()
-      const current = createMockBackend(options)
+      // The greeting lets the fault drills follow one another: each recovered stream starts a fresh backoff.
+      const current = createMockBackend({ greeting: true, ...options })
       backend = current
       // Before Vite's own middlewares: /api/* never reaches the module graph.
       server.middlewares.use((req, res, next) => current.middleware(req, res, next))

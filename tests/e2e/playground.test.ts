@@ -13,7 +13,18 @@ let playground: Playground
 let context: BrowserContext
 let page: Page
 let pageErrors: string[]
+let consoleProblems: string[]
 let userSeq = 0
+
+/** Uncaught errors, and console errors and warnings (Vue's included), of a tab; failed requests are the drills' point. */
+function watchConsole(tab: Page): void {
+  tab.on('pageerror', (error) => pageErrors.push(error.message))
+  tab.on('console', (message) => {
+    if (message.type() !== 'error' && message.type() !== 'warning') return
+    if (/^Failed to load resource\b/.test(message.text())) return
+    consoleProblems.push(`${message.type()}: ${message.text()}`)
+  })
+}
 
 beforeAll(async () => {
   ;[browser, playground] = await Promise.all([launchChromium(), startPlayground()])
@@ -27,7 +38,8 @@ beforeEach(async () => {
   context = await browser.newContext({ viewport: { width: 1440, height: 900 } })
   page = await context.newPage()
   pageErrors = []
-  page.on('pageerror', (error) => pageErrors.push(error.message))
+  consoleProblems = []
+  watchConsole(page)
 })
 
 afterEach(async () => {
@@ -37,6 +49,7 @@ afterEach(async () => {
   playground.backend.setHeartbeat(15_000)
   playground.backend.reset()
   expect(pageErrors).toEqual([])
+  expect(consoleProblems).toEqual([])
 })
 
 const status = (): Locator => page.locator('[data-test=connection-status]')
@@ -66,6 +79,27 @@ async function recordStatuses(): Promise<void> {
 
 async function statusesSeen(): Promise<string[]> {
   return page.evaluate(() => (window as unknown as { __statuses: string[] }).__statuses.slice())
+}
+
+/** Records every status and error text the connection panel shows, as `status: error`, short-lived ones included. */
+async function recordPanel(): Promise<void> {
+  await page.evaluate(() => {
+    const seen: string[] = []
+    const panel = document.querySelector('[data-test=connection-panel]')!
+    const look = (): void => {
+      const status = panel.querySelector('[data-test=connection-status]')?.getAttribute('data-status') ?? ''
+      const error = panel.querySelector('[data-test=connection-error]')?.textContent?.trim() ?? ''
+      const entry = `${status}: ${error}`
+      if (seen[seen.length - 1] !== entry) seen.push(entry)
+    }
+    look()
+    new MutationObserver(look).observe(panel, { subtree: true, childList: true, characterData: true, attributes: true })
+    ;(window as unknown as { __panel: string[] }).__panel = seen
+  })
+}
+
+async function panelSeen(): Promise<string[]> {
+  return page.evaluate(() => (window as unknown as { __panel: string[] }).__panel.slice())
 }
 
 describe('playground', () => {
@@ -213,6 +247,53 @@ describe('playground', () => {
     expect(playground.backend.connectionsOf(user)).toBe(1)
   })
 
+  test('server answer drills: 500 and a wrong content type back off and recover, 204 stops until Reconnect, 401 signs out', async () => {
+    const { backend } = playground
+    const user = await login()
+    await recordPanel()
+    const streams = (): number[] => backend.requests.filter((request) => request.user === user).map((request) => request.status)
+    await page.locator('[data-test=alarm-send]').click()
+    await expect.poll(async () => (await alarmTitles()).length).toBe(1)
+
+    // The server answers the next stream requests so; the panel says why the client is reconnecting.
+    for (const [drill, error] of [
+      ['http500', /^reconnecting: .*\b500\b/],
+      ['content-type', /^reconnecting: .*text\/html/],
+    ] as const) {
+      const mark = (await panelSeen()).length
+      const before = streams().length
+      await page.locator(`[data-test=fault-${drill}]`).click()
+      await expect.poll(async () => (await panelSeen()).slice(mark).some((entry) => error.test(entry)), { timeout: 15_000 }).toBe(true)
+      await expect.poll(async () => (await panelSeen()).at(-1), { timeout: 15_000 }).toBe('open: 无')
+      expect(streams().length - before).toBeGreaterThanOrEqual(2)
+      if (drill === 'http500') expect(streams().slice(before)).toContain(500)
+      expect(backend.connectionsOf(user)).toBe(1)
+    }
+
+    // 204: the server says stop. Closed for good, no retry, until the user asks to reconnect.
+    await page.locator('[data-test=fault-http204]').click()
+    await waitForStatus(page, 'closed')
+    expect(await page.locator('[data-test=connection-error]').textContent()).toMatch(/204/)
+    const stopped = streams().length
+    expect(streams().at(-1)).toBe(204)
+    await page.waitForTimeout(1500)
+    expect(streams()).toHaveLength(stopped)
+    expect(backend.connectionsOf(user)).toBe(0)
+    await page.locator('[data-test=connection-reconnect]').click()
+    await waitForStatus(page, 'open')
+    expect(streams()).toHaveLength(stopped + 1)
+    expect(await page.locator('[data-test=connection-reconnect]').count()).toBe(0)
+    // A reconnect, not a new login: the data stays.
+    expect(await alarmTitles()).toHaveLength(1)
+
+    // 401: the token is refused, the app signs the user out.
+    await page.locator('[data-test=fault-http401]').click()
+    await page.locator('[data-test=login-submit]').waitFor()
+    expect(streams().at(-1)).toBe(401)
+    expect(await page.evaluate(() => localStorage.getItem('water-ops.auth'))).toBeNull()
+    await backend.waitFor(() => backend.connectionsOf(user) === 0, 2000, 'no stream left')
+  })
+
   test('the XSS sample is shown as text: no injected element, no script ran', async () => {
     await login()
     await page.locator('[data-test=fault-xss]').click()
@@ -317,7 +398,7 @@ describe('playground', () => {
   test('a second tab of the same user shares the one stream and sees the same alarms', async () => {
     const user = await login()
     const second = await context.newPage()
-    second.on('pageerror', (error) => pageErrors.push(error.message))
+    watchConsole(second)
     // Same origin, same localStorage: the second tab is signed in already.
     await openSignedIn(second, playground.url, 'follower')
     expect(await roleShown(page)).toBe('leader')

@@ -17,8 +17,8 @@ export interface ConnectionState {
   /** Last event id seen; sent on reconnect. */
   lastEventId: string
   /**
-   * Failed attempts in a row; 0 after a good open: a stream that delivered an event or a comment
-   * (an open stream that ends before that still counts as a failed attempt).
+   * Failed attempts in a row; 0 after a good open: a stream that delivered an event, a comment or a
+   * `retry:` line (an open stream that ends before that still counts as a failed attempt).
    */
   attempt: number
   /** Last error, cleared when a stream opens. */
@@ -141,6 +141,8 @@ export function createConnection(options: CreateConnectionOptions, callbacks: Co
     onRetry(ms) {
       serverRetry = ms
       log('server retry', ms)
+      // A `retry:` line is the server speaking SSE too, often the first thing a stream sends.
+      if (feedGeneration === generation) streamIsGood()
     },
     onComment() {
       if (feedGeneration === generation) streamIsGood()
@@ -208,8 +210,9 @@ export function createConnection(options: CreateConnectionOptions, callbacks: Co
   }
 
   /**
-   * The stream delivered an event or a comment: a good open, so the streak of failures is over. A
-   * server that answers 200 and closes at once never gets here and is backed off like any failure.
+   * The stream delivered an event, a comment or a `retry:` line: a good open, so the streak of
+   * failures is over. A server that answers 200 and closes at once never gets here and is backed off
+   * like any failure.
    * Returns false when onStateChange closed or restarted the connection.
    */
   function streamIsGood(): boolean {

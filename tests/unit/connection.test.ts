@@ -160,6 +160,25 @@ describe('resume and backoff', () => {
     expect(c.state.reconnects).toBe(1)
   })
 
+  it('a retry: line also makes a good open: a server that sends only retry: on open is not backed off longer', async () => {
+    const c = connect()
+    c.open()
+    await flush()
+    fake.last!.error()
+    await flush(1000)
+    fake.last!.error()
+    await flush(2000)
+    expect(fake.calls).toHaveLength(3)
+    expect(c.state.attempt).toBe(2)
+    fake.last!.push('retry: 1000\n\n')
+    await flush()
+    expect(c.state.attempt).toBe(0)
+    // The next failure is a first one again: 1000 ms, not 4000.
+    fake.last!.error()
+    await flush(1000)
+    expect(fake.calls).toHaveLength(4)
+  })
+
   it("uses the server's retry: as base and resets the attempt counter after a good open", async () => {
     const c = connect()
     c.open()

@@ -505,14 +505,20 @@ describe('two tabs sharing one stream', () => {
     expect(follower.store!.stats.reconnects).toBe(2)
   })
 
-  it("connect() in a follower after the leader's stream gave up asks the leader to open it again", async () => {
+  /** Two tabs of alice's: the first leads with its stream open, the second follows. */
+  async function leaderAndFollower() {
     const browser = createFakeBrowser()
     const leader = hubInTab(browser.openTab(), { token: 'alice' }, createPinia())
     await browser.settle()
     await waitFor(() => expect(leader.status).toBe('open'))
     const follower = hubInTab(browser.openTab(), { token: 'alice' }, createPinia())
     await browser.settle()
-    expect(follower.role).toBe('follower')
+    expect([leader.role, follower.role]).toEqual(['leader', 'follower'])
+    return { browser, leader, follower }
+  }
+
+  it("connect() in a follower after the leader's stream gave up asks the leader to open it again", async () => {
+    const { browser, leader, follower } = await leaderAndFollower()
 
     fake.answer({ kind: 'status', status: 409, body: '{"detail":"duplicate connection"}' })
     fake.last!.error()
@@ -539,13 +545,7 @@ describe('two tabs sharing one stream', () => {
 
     /** A leader and a follower of alice's, both holding the unread alarms al-1, al-2 and al-3. */
     async function twoTabsWithAlarms() {
-      const browser = createFakeBrowser()
-      const leader = hubInTab(browser.openTab(), { token: 'alice' }, createPinia())
-      await browser.settle()
-      await waitFor(() => expect(leader.status).toBe('open'))
-      const follower = hubInTab(browser.openTab(), { token: 'alice' }, createPinia())
-      await browser.settle()
-      expect([leader.role, follower.role]).toEqual(['leader', 'follower'])
+      const { browser, leader, follower } = await leaderAndFollower()
       fake.last!.push(alarm('1', 'al-1') + alarm('2', 'al-2') + alarm('3', 'al-3'))
       await waitFor(() => expect(leader.store!.unreadCount).toBe(3))
       await browser.settle()

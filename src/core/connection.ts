@@ -128,6 +128,8 @@ export function createConnection(options: CreateConnectionOptions, callbacks: Co
   /** onUnauthorized was already called in this streak of failures. */
   let refreshedInStreak = false
   let retryTimer: ReturnType<typeof setTimeout> | undefined
+  /** Until when (ms since epoch) the server asked to wait with `Retry-After`; 0 when it did not. */
+  let retryNotBefore = 0
   let waitingForOnline = false
   let pausedHidden = false
   let listening = false
@@ -230,6 +232,7 @@ export function createConnection(options: CreateConnectionOptions, callbacks: Co
     clearRetryTimer()
     stopTransport()
     waitingForOnline = false
+    retryNotBefore = 0
     const gen = ++generation
     setStatus(everOpened || attempt > 0 ? 'reconnecting' : 'connecting')
     // onStateChange may have closed or restarted the connection: that call decides now.
@@ -389,6 +392,7 @@ export function createConnection(options: CreateConnectionOptions, callbacks: Co
       return
     }
     const gen = generation
+    retryNotBefore = retryAfter === null ? 0 : Date.now() + retryAfter
     enter('reconnecting')
     // onStateChange may have closed or restarted the connection.
     if (gen !== generation) return
@@ -399,10 +403,33 @@ export function createConnection(options: CreateConnectionOptions, callbacks: Co
     }
     const delay = Math.max(retryAfter ?? 0, backoffDelay(attempt, serverRetry, reconnect, environment.random))
     log('retry in', delay, 'ms (attempt', attempt, ')')
+    armRetry(delay)
+  }
+
+  function armRetry(delay: number): void {
+    clearRetryTimer()
     retryTimer = setTimeout(() => {
       retryTimer = undefined
       startAttempt()
     }, Math.min(delay, MAX_TIMER_DELAY))
+  }
+
+  /**
+   * Connects again without waiting out the backoff (back online, tab shown), but not before the time
+   * a server's `Retry-After` asked for: a 429/503 answered again at once helps nobody.
+   */
+  function retryNow(): void {
+    const wait = retryNotBefore - Date.now()
+    if (wait <= 0) {
+      startAttempt()
+      return
+    }
+    waitingForOnline = false
+    const gen = generation
+    setStatus('reconnecting')
+    if (gen !== generation) return
+    log('retry when the server\'s Retry-After ends, in', wait, 'ms')
+    armRetry(wait)
   }
 
   /** Gives up for good with `reported` as the error. */
@@ -425,6 +452,7 @@ export function createConnection(options: CreateConnectionOptions, callbacks: Co
     stopTransport()
     clearRetryTimer()
     waitingForOnline = false
+    retryNotBefore = 0
     pausedHidden = false
     listen(false)
   }
@@ -481,8 +509,8 @@ export function createConnection(options: CreateConnectionOptions, callbacks: Co
   function onOnline(): void {
     if (!wanted || pausedHidden) return
     if (waitingForOnline || retryTimer !== undefined) {
-      log('online: reconnecting now')
-      startAttempt()
+      log('online: reconnecting')
+      retryNow()
     }
   }
 
@@ -513,7 +541,7 @@ export function createConnection(options: CreateConnectionOptions, callbacks: Co
       // Shown again: a new streak, so a token that expired while hidden can still be refreshed.
       refreshedInStreak = false
       log('visible: resuming')
-      startAttempt()
+      retryNow()
     }
   }
 

@@ -600,6 +600,68 @@ describe('offline and hidden tabs', () => {
     expect(fake.calls).toHaveLength(2)
   })
 
+  it("an online event does not cut short a server's Retry-After", async () => {
+    fake.answer({ kind: 'status', status: 503, headers: { 'Retry-After': '60' } })
+    const c = connect()
+    c.open()
+    await flush()
+    await flush(10_000)
+    window.dispatchEvent(new Event('online'))
+    await flush(49_000)
+    expect(fake.calls).toHaveLength(1)
+    expect(c.state.status).toBe('reconnecting')
+    await flush(1000)
+    expect(fake.calls).toHaveLength(2)
+    expect(c.state.status).toBe('open')
+  })
+
+  it('back online during a Retry-After: retries when it ends, or at once when it has passed', async () => {
+    fake.answer(
+      { kind: 'status', status: 429, headers: { 'Retry-After': '60' } },
+      { kind: 'status', status: 429, headers: { 'Retry-After': '60' } },
+    )
+    const c = connect()
+    c.open()
+    await flush()
+    // Offline for 20 s of the minute the server asked for.
+    window.dispatchEvent(new Event('offline'))
+    await flush(10_000)
+    window.dispatchEvent(new Event('online'))
+    await flush(49_000)
+    expect(fake.calls).toHaveLength(1)
+    await flush(1000)
+    expect(fake.calls).toHaveLength(2)
+
+    // Offline for longer than the server asked: back online means at once.
+    window.dispatchEvent(new Event('offline'))
+    await flush(120_000)
+    expect(fake.calls).toHaveLength(2)
+    window.dispatchEvent(new Event('online'))
+    await flush()
+    expect(fake.calls).toHaveLength(3)
+    expect(c.state.status).toBe('open')
+  })
+
+  it("a tab shown again during a server's Retry-After waits for it to end", async () => {
+    let hidden = false
+    vi.spyOn(document, 'hidden', 'get').mockImplementation(() => hidden)
+    fake.answer({ kind: 'status', status: 503, headers: { 'Retry-After': '60' } })
+    const c = connect({ pauseWhenHidden: true })
+    c.open()
+    await flush(10_000)
+    hidden = true
+    document.dispatchEvent(new Event('visibilitychange'))
+    await flush(10_000)
+    hidden = false
+    document.dispatchEvent(new Event('visibilitychange'))
+    expect(c.state.status).toBe('reconnecting')
+    await flush(39_000)
+    expect(fake.calls).toHaveLength(1)
+    await flush(1000)
+    expect(fake.calls).toHaveLength(2)
+    expect(c.state.status).toBe('open')
+  })
+
   it('pauseWhenHidden closes while hidden and resumes from the last id when visible', async () => {
     let hidden = false
     vi.spyOn(document, 'hidden', 'get').mockImplementation(() => hidden)

@@ -1,3 +1,5 @@
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { describe, expect, it } from 'vitest'
 import type { CreateConnectionOptions } from '../../src/core/connection'
 import { fastReconnect, recordingClient, sleep } from '../support/client'
@@ -54,6 +56,32 @@ describe('status codes', () => {
     expect(c.connection.state.status).toBe('open')
     expect(c.connection.state.error).toBeNull()
     expect(server.backend.peakConnections).toBeLessThanOrEqual(1)
+  })
+
+  it('a 500 whose body never ends backs off and retries with the detail that came, even with no watchdog', async () => {
+    // A proxy that sends the error's head and a bit of its page, then stalls.
+    let requests = 0
+    const stalling = createServer((_request, response) => {
+      requests++
+      response.writeHead(500, { 'Content-Type': 'text/plain' })
+      response.write('upstream down')
+    })
+    await new Promise<void>((resolve) => stalling.listen(0, '127.0.0.1', resolve))
+    try {
+      const c = recordingClient({
+        url: `http://127.0.0.1:${(stalling.address() as AddressInfo).port}/api/sse`,
+        reconnect: fastReconnect,
+        heartbeatTimeout: 0,
+      })
+      clients.push(c)
+      c.connection.open()
+      await c.until(() => requests >= 2, 4000, 'a second request')
+      expect(c.errors[0]).toMatchObject({ kind: 'http', status: 500 })
+      expect(c.errors[0]!.message).toContain('upstream down')
+    } finally {
+      stalling.closeAllConnections()
+      await new Promise((resolve) => stalling.close(resolve))
+    }
   })
 
   it('204 stops for good: no retry', async () => {

@@ -294,6 +294,45 @@ describe('resume and backoff', () => {
     expect(c.state.error!.message).toContain('stream retired')
   })
 
+  describe('an error answer whose body never ends', () => {
+    /** A fetch that answers `status` with a body that sends `text` and then stalls for good. */
+    function stallingFetch(status: number, text: string): { fetch: typeof fetch; calls: number; cancelled: number } {
+      const result = { fetch: undefined as unknown as typeof fetch, calls: 0, cancelled: 0 }
+      result.fetch = (async () => {
+        result.calls++
+        const body = new ReadableStream<Uint8Array>({
+          start: (controller) => controller.enqueue(new TextEncoder().encode(text)),
+          cancel: () => void result.cancelled++,
+        })
+        return new Response(body, { status })
+      }) as typeof fetch
+      return result
+    }
+
+    it('a 500 backs off and retries with the detail read so far, even without a watchdog', async () => {
+      const server = stallingFetch(500, 'upstream down')
+      const c = connect({ heartbeatTimeout: 0, environment: { fetch: server.fetch } })
+      c.open()
+      await flush(2000)
+      expect(c.state.status).toBe('reconnecting')
+      expect(errors[0]).toMatchObject({ kind: 'http', status: 500 })
+      expect(errors[0]!.message).toContain('upstream down')
+      expect(server.cancelled).toBe(1)
+      await flush(1000)
+      expect(server.calls).toBe(2)
+    })
+
+    it('a 409 stops at once instead of waiting for the watchdog', async () => {
+      const server = stallingFetch(409, '{"detail": "duplicate connection"')
+      const c = connect({ heartbeatTimeout: 45_000, environment: { fetch: server.fetch } })
+      c.open()
+      await flush(5000)
+      expect(c.state.status).toBe('closed')
+      expect(c.state.error).toMatchObject({ kind: 'http', status: 409 })
+      expect(vi.getTimerCount()).toBe(0)
+    })
+  })
+
   it('stops on 204 with an informative error', async () => {
     fake.answer({ kind: 'status', status: 204 })
     const c = connect()

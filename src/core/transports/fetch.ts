@@ -5,6 +5,11 @@ import { monotonicNow, yieldTask } from './yieldTask'
 
 /** Bytes of an error response read for its detail; the rest is discarded. */
 const DETAIL_LIMIT = 1024
+/**
+ * Time given to an error response's body for its detail. A body that stalls (a proxy's 502 that never
+ * ends) must not hold back the reaction to the status: the retry, or the stop.
+ */
+const DETAIL_TIME_LIMIT = 1000
 /** Largest piece of a read handed to the parser at once, so a big read can be split across tasks. */
 const SLICE_BYTES = 16 * 1024
 /**
@@ -117,16 +122,25 @@ function buildInit(request: TransportRequest, signal: AbortSignal): RequestInit 
   }
 }
 
-/** Short human detail of an error response: JSON `detail`/`message`/`error`, else the text. */
+/**
+ * Short human detail of an error response: JSON `detail`/`message`/`error`, else the text. Reads at
+ * most {@link DETAIL_LIMIT} bytes for at most {@link DETAIL_TIME_LIMIT} ms.
+ */
 async function readDetail(response: Response): Promise<string> {
   if (!response.body) return ''
   const reader = response.body.getReader()
   const bytes = new Uint8Array(DETAIL_LIMIT)
   let size = 0
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const timeUp = new Promise<null>((resolve) => {
+    timer = setTimeout(() => resolve(null), DETAIL_TIME_LIMIT)
+  })
   try {
     while (size < DETAIL_LIMIT) {
-      const { value, done } = await reader.read()
-      if (done) break
+      const result = await Promise.race([reader.read(), timeUp])
+      // Out of time: what arrived so far is the detail.
+      if (result === null || result.done) break
+      const { value } = result
       const part = value.subarray(0, DETAIL_LIMIT - size)
       bytes.set(part, size)
       size += part.length
@@ -134,6 +148,7 @@ async function readDetail(response: Response): Promise<string> {
   } catch {
     // The detail is a courtesy; the status alone decides what happens next.
   } finally {
+    clearTimeout(timer)
     void reader.cancel().catch(noop)
   }
   const text = new TextDecoder().decode(bytes.subarray(0, size)).trim()

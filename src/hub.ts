@@ -101,8 +101,16 @@ export function createSseHub(options: SseHubOptions, context: SseHubContext = {}
   })
 
   const connection: SseConnection = createConnection(
-    // A hidden leader would cut every tab off: with sharing on, only solo tabs pause.
-    { ...options, token: () => token, pauseWhenHidden: options.pauseWhenHidden === true && options.share === false },
+    {
+      ...options,
+      token: () => token,
+      // Read by the connection at each open and visibility change, so it follows the role the election
+      // gave: a tab on its own (share: false, or no Web Locks) pauses; a hidden leader would cut every
+      // tab off, and a follower holds no stream.
+      get pauseWhenHidden() {
+        return options.pauseWhenHidden === true && role === 'solo'
+      },
+    },
     {
       onMessage: receive,
       onStateChange: connectionChanged,

@@ -103,8 +103,9 @@ export interface ConnectionOptions {
    */
   onUnauthorized?: (error: SseError) => string | null | undefined | Promise<string | null | undefined>
   /**
-   * Close the connection while the tab is hidden and reopen when it is visible again. In the hub, only
-   * with `share: false` (a hidden leader would cut off every tab); ignored otherwise.
+   * Close the connection while the tab is hidden and reopen when it is visible again. In the hub, only a
+   * tab that holds its own stream pauses: with `share: false`, or with sharing on where Web Locks are
+   * missing (a plain-http page: every tab is `solo`). A leader never pauses (it would cut off every tab).
    * @default false
    */
   pauseWhenHidden?: boolean

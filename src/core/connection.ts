@@ -503,6 +503,7 @@ export function createConnection(options: CreateConnectionOptions, callbacks: Co
   }
 
   function isHidden(): boolean {
+    // Read each time (and at each open, by listen()): the hub's value follows the tab's role.
     return options.pauseWhenHidden === true && typeof document !== 'undefined' && document.hidden === true
   }
 

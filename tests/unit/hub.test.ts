@@ -537,6 +537,48 @@ describe('two tabs sharing one stream', () => {
     expect(follower.role).toBe('follower')
   })
 
+  describe('pauseWhenHidden with sharing on', () => {
+    let page: EventTarget & { hidden: boolean }
+    beforeEach(() => {
+      page = Object.assign(new EventTarget(), { hidden: false })
+      vi.stubGlobal('document', page)
+    })
+    function setHidden(hidden: boolean): void {
+      page.hidden = hidden
+      page.dispatchEvent(new Event('visibilitychange'))
+    }
+
+    it('a tab on its own (no Web Locks: a plain-http page) pauses while hidden and resumes from the last id', async () => {
+      vi.stubGlobal('navigator', {})
+      const hub = hubWith({ share: true, token: 'alice', pauseWhenHidden: true })
+      await waitFor(() => expect(hub.status).toBe('open'))
+      expect(hub.role).toBe('solo')
+      fake.last!.push(event('7', '3', { n: 1 }))
+      await waitFor(() => expect(hub.store!.connection.lastEventId).toBe('7'))
+
+      setHidden(true)
+      expect(fake.last!.aborted).toBe(true)
+      expect(hub.status).toBe('idle')
+      setHidden(false)
+      await waitFor(() => expect(hub.status).toBe('open'))
+      expect(fake.calls).toHaveLength(2)
+      expect(fake.last!.headers['Last-Event-ID']).toBe('7')
+    })
+
+    it('a leader keeps the stream while hidden: every tab of the user depends on it', async () => {
+      const browser = createFakeBrowser()
+      const leader = hubInTab(browser.openTab(), { token: 'alice', pauseWhenHidden: true }, createPinia())
+      await browser.settle()
+      await waitFor(() => expect(leader.status).toBe('open'))
+      expect(leader.role).toBe('leader')
+      setHidden(true)
+      await browser.settle()
+      expect(fake.calls).toHaveLength(1)
+      expect(fake.last!.aborted).toBe(false)
+      expect(leader.status).toBe('open')
+    })
+  })
+
   describe('alarm acknowledgements', () => {
     const alarm = (id: string, alarmId: string): string => event(id, '4', { alarmId, level: 'warning', title: alarmId })
     const unread = (hub: SseHub): string[] => hub.store!.alarms.filter((a) => !a.read).map((a) => a.id)

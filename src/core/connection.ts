@@ -319,6 +319,19 @@ export function createConnection(options: CreateConnectionOptions, callbacks: Co
     lastByteAt = openedAt
     log('open')
     enter('open')
+    // EventSource hides comments and `retry:`: a quiet stream proves itself by staying open as long
+    // as the server may be silent, or it would count as a failure when it ends.
+    if (gen === generation && options.transport === 'eventsource' && attempt > 0) {
+      watchdogTimer = setTimeout(() => {
+        watchdogTimer = undefined
+        if (transport !== null) streamIsGood()
+      }, quietStreamGrace())
+    }
+  }
+
+  function quietStreamGrace(): number {
+    if (heartbeatTimeout > 0) return Math.min(heartbeatTimeout, MAX_TIMER_DELAY)
+    return reconnect === false ? 0 : Math.min(reconnect.maxDelay, MAX_TIMER_DELAY)
   }
 
   function fail(gen: number, failure: TransportFailure): void {

@@ -778,6 +778,30 @@ describe('eventsource transport', () => {
     expect(messages.map((m) => m.data)).toEqual(['a', 'b'])
     expect(c.state.lastEventId).toBe('5')
   })
+  it('a quiet instance (the browser hides pings) that stays open for heartbeatTimeout is healthy: its end is a first failure', async () => {
+    const c = connectEs({ heartbeatTimeout: 45_000, reconnect: { initialDelay: 1000, maxDelay: 30_000, jitter: 0, maxAttempts: 4 } })
+    c.open()
+    // Two failures before the stream comes back.
+    for (let i = 0; i < 2; i++) {
+      FakeEventSource.instances.at(-1)!.simulateError()
+      await flush(2 ** i * 1000)
+    }
+    for (let round = 0; round < 3; round++) {
+      const es = FakeEventSource.instances.at(-1)!
+      es.simulateOpen()
+      await flush(44_999)
+      expect(c.state.attempt).toBeGreaterThan(0)
+      await flush(1)
+      expect(c.state.attempt).toBe(0)
+      // Hours of quiet later, the server ends it: retried after the first delay, never given up.
+      es.simulateError()
+      expect(c.state.attempt).toBe(1)
+      await flush(1000)
+      expect(c.state.status).toBe('reconnecting')
+    }
+    expect(FakeEventSource.instances).toHaveLength(6)
+  })
+
   it('an instance that opens and fails at once backs off exponentially; a message resets the counter', async () => {
     const c = connectEs()
     c.open()

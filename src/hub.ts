@@ -139,9 +139,9 @@ export function createSseHub(options: SseHubOptions, context: SseHubContext = {}
       if (name === 'acknowledge') {
         const [ids] = args
         after(() => share?.broadcastAcknowledge(typeof ids === 'string' ? [ids] : [...ids], false))
-      }
-      else if (name === 'clearAlarms') after(() => share?.broadcastAcknowledge([], true))
-      else if (name === 'acknowledgeAll') {
+      } else if (name === 'clearAlarms') {
+        after(() => share?.broadcastAcknowledge([], true))
+      } else if (name === 'acknowledgeAll') {
         // What was unread here, not "all": an alarm another tab got since the click stays unread there.
         const ids = target.alarms.filter((alarm) => !alarm.read).map((alarm) => alarm.id)
         if (ids.length > 0) after(() => share?.broadcastAcknowledge(ids, false))

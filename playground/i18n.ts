@@ -66,6 +66,7 @@ const zhTexts = {
     hint: '对实时连接注入故障，观察自动重连与消息续传',
     drop: '断开连接',
     stall: '连接停滞',
+    stallHint: (seconds: number) => `连接已停滞：客户端在 ${seconds} 秒无任何数据后判定连接已断并重连（heartbeatTimeout）`,
     restart: '重启后端',
     http500: '服务器 500',
     contentType: '返回 HTML 而非 SSE',
@@ -140,6 +141,8 @@ const enTexts: PlaygroundTexts = {
     hint: 'Break the live connection and watch it reconnect and resume',
     drop: 'Drop connection',
     stall: 'Stall connection',
+    stallHint: (seconds: number) =>
+      `Stalled: the client gives the connection up after ${seconds} s without a byte (heartbeatTimeout) and reconnects`,
     restart: 'Restart backend',
     http500: 'Server error 500',
     contentType: 'HTML instead of SSE',

@@ -204,6 +204,10 @@ describe('playground', () => {
       } else {
         // A stalled stream stays open server-side; what is sent now is held back and replayed.
         sent.push(...backend.simulator.alarm(user))
+        // The page says why it still shows "open": the watchdog's time, from the address here.
+        await expect
+          .poll(async () => (await page.locator('.el-message').allTextContents()).join(' '))
+          .toMatch(/(在 2 秒|after 2 s).*heartbeatTimeout/)
       }
       // Seen by the recorder even when short-lived: reconnecting, then open again.
       await expect

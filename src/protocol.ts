@@ -154,6 +154,11 @@ export function isBuiltInType(type: string): boolean {
   return builtInTypes.has(type)
 }
 
+/** True for the codes whose messages are alarms: eventAlarm (`4`) and dataAnomaly (`7`). */
+export function isAlarmType(type: string): boolean {
+  return type === EventType.eventAlarm || type === EventType.dataAnomaly
+}
+
 /**
  * The default decoder: `data` is JSON `{ "messageType": "5-2", "messageData": {...} }`. When the JSON
  * has no messageType, a named `event:` is the type. Never throws.

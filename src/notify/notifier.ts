@@ -5,6 +5,7 @@ import { h, nextTick, shallowRef } from 'vue'
 import { SseError } from '../core/errors'
 import type { CalcOptions, NotifyContext, NotifyOptions, NotifyRenderer } from '../options'
 import { defaultCalcOptions, isSuccessStatus } from '../options'
+import { isAlarmType } from '../protocol'
 import type { SseMessage } from '../protocol'
 import type { NotifyLocale } from './locale'
 import { getNotifyMessages } from './locale'
@@ -200,8 +201,7 @@ export function createNotifier(
   }
 
   function fold(messageType: string, popupOptions: Partial<NotificationOptions>, sticky: boolean): void {
-    // Event alarms and data anomalies are alarms, for the summary's wording.
-    const isAlarm = messageType === '4' || messageType === '7'
+    const isAlarm = isAlarmType(messageType)
     if (summary === null) {
       summary = openSummary(messageType, shallowRef(1), shallowRef(isAlarm), popupOptions.type, sticky)
       return

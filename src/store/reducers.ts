@@ -2,7 +2,7 @@ import { isRecord } from '../core/isRecord'
 import type { RelayedConnectionState } from '../core/tabShare'
 import type { SseRole } from '../hub'
 import { isSuccessStatus } from '../options'
-import { calcMessageTypes, EventType } from '../protocol'
+import { calcMessageTypes, EventType, isAlarmType } from '../protocol'
 import type { AlarmLevel, AlarmPayload, CalcKind, CalcPayload, ScadaPayload, SseMessage } from '../protocol'
 
 // Pure state changes: plain objects in, the same objects mutated, no Vue and no clock (time comes in
@@ -198,7 +198,7 @@ export function applyMessage(state: SseState, message: SseMessage, ctx: ApplyCon
     ensureIndex(state)
     return applyCalc(state, message, calc[0], calc[1], ctx) ? 'calc' : null
   }
-  if (type === EventType.eventAlarm || type === EventType.dataAnomaly) {
+  if (isAlarmType(type)) {
     ensureIndex(state)
     return addAlarm(state, message, ctx) ? 'alarm' : null
   }

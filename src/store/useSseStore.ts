@@ -4,7 +4,7 @@ import type { ComputedRef, Ref, ShallowRef } from 'vue'
 import type { SseErrorInfo } from '../core/errors'
 import { isRecord } from '../core/isRecord'
 import { defaultCalcOptions, defaultStoreOptions } from '../options'
-import { EventType } from '../protocol'
+import { isAlarmType } from '../protocol'
 import type { CalcKind, SseMessage } from '../protocol'
 import {
   acknowledgeAlarms,
@@ -212,7 +212,7 @@ export const useSseStore = defineStore('sse', () => {
     if (!known) return
     config.now = now
     const decoded = { type: message.type, data: rawCopy(message.data), id }
-    if (message.type === EventType.eventAlarm || message.type === EventType.dataAnomaly) {
+    if (isAlarmType(message.type)) {
       changeAlarms(() => applyMessage(view, decoded, config) === 'alarm')
     } else if (applyMessage(view, decoded, config) === 'calc') {
       syncStructure()

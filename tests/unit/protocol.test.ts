@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { EventType, calcMessageTypes, decodeMessage, isBuiltInType } from '../../src/protocol'
+import { EventType, calcMessageTypes, decodeMessage, isAlarmType, isBuiltInType } from '../../src/protocol'
 import type { RawSseMessage } from '../../src/protocol'
 import { SseError } from '../../src/core/errors'
 
@@ -116,6 +116,12 @@ describe('EventType', () => {
   it('isBuiltInType knows exactly those codes', () => {
     for (const code of Object.values(EventType)) expect(isBuiltInType(code)).toBe(true)
     for (const code of ['8', '5-3', '', 'message', 'steadyCalcStart']) expect(isBuiltInType(code)).toBe(false)
+  })
+
+  it('isAlarmType knows eventAlarm and dataAnomaly only', () => {
+    const alarms = Object.values(EventType).filter(isAlarmType)
+    expect(alarms.sort()).toEqual(['4', '7'])
+    for (const code of ['eventAlarm', '4-0', '', '*']) expect(isAlarmType(code)).toBe(false)
   })
 
   it('calcMessageTypes covers the 12 calc codes with their kind and phase', () => {

@@ -245,7 +245,6 @@ export function createConnection(options: CreateConnectionOptions, callbacks: Co
       stop(cause instanceof SseError ? cause : new SseError('config', `Reading the options failed: ${String(cause)}`, { cause }))
       return
     }
-    parser.reset()
     lastByteAt = Date.now()
     log('connecting', request.url, request.lastEventId ? `from id ${request.lastEventId}` : '')
 

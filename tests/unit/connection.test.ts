@@ -294,6 +294,15 @@ describe('resume and backoff', () => {
     expect(c.state.error!.message).toContain('stream retired')
   })
 
+  it('takes a JSON body that is not an object (an array) as the detail text itself', async () => {
+    fake.answer({ kind: 'status', status: 410, body: '["stream retired"]' })
+    const c = connect()
+    c.open()
+    await flush(60_000)
+    expect(c.state.status).toBe('closed')
+    expect(c.state.error!.message).toContain('["stream retired"]')
+  })
+
   describe('an error answer whose body never ends', () => {
     /** A fetch that answers `status` with a body that sends `text` and then stalls for good. */
     function stallingFetch(status: number, text: string): { fetch: typeof fetch; calls: number; cancelled: number } {

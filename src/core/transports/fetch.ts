@@ -1,5 +1,6 @@
 import { parseRetryAfter } from '../backoff'
 import { SseError } from '../errors'
+import { isRecord } from '../isRecord'
 import type { TransportFailure, TransportHandle, TransportHandlers, TransportRequest } from './types'
 import { monotonicNow, yieldTask } from './yieldTask'
 
@@ -153,11 +154,12 @@ async function readDetail(response: Response): Promise<string> {
   }
   const text = new TextDecoder().decode(bytes.subarray(0, size)).trim()
   try {
-    // Any JSON value: a primitive or an array simply has none of these fields.
-    const json = JSON.parse(text) as Record<string, unknown> | null
-    for (const key of ['detail', 'message', 'error']) {
-      const field = json?.[key]
-      if (typeof field === 'string' && field !== '') return field.slice(0, 300)
+    const json: unknown = JSON.parse(text)
+    if (isRecord(json)) {
+      for (const key of ['detail', 'message', 'error']) {
+        const field = json[key]
+        if (typeof field === 'string' && field !== '') return field.slice(0, 300)
+      }
     }
   } catch {
     // Not JSON (or empty): use the text itself.

@@ -185,7 +185,6 @@ export const decodeMessage: SseDecoder = (raw) => {
   return new SseError('decode', `Message has no messageType ${preview(raw.data)}`)
 }
 
-
 // Errors describe the data without quoting it: payloads may be sensitive and large.
 function preview(text: string): string {
   return `(${text.length} characters)`

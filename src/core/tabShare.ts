@@ -606,7 +606,6 @@ function toPresence(value: { visible?: unknown; focused?: unknown }): TabPresenc
   return { visible: value.visible === true, focused: value.focused === true }
 }
 
-
 function documentPresence(): TabPresence {
   const doc: Partial<Document> = typeof document === 'undefined' ? {} : document
   return { visible: doc.visibilityState === 'visible', focused: doc.hasFocus?.() === true }

@@ -575,7 +575,6 @@ function bound(max: number): number {
 
 const empty: Record<string, unknown> = Object.freeze({}) as Record<string, unknown>
 
-
 function asRecord(value: unknown): Record<string, unknown> {
   return isRecord(value) ? value : empty
 }

@@ -101,6 +101,7 @@ const MAX_TIMER_DELAY = 2_147_483_647
 export function createConnection(options: CreateConnectionOptions, callbacks: ConnectionCallbacks = {}): SseConnection {
   const reconnect: Required<ReconnectOptions> | false = resolveReconnect(options.reconnect)
   const heartbeatTimeout = options.heartbeatTimeout ?? 45_000
+  const viaEventSource = options.transport === 'eventsource'
   const environment = options.environment ?? {}
   const debug = options.debug === true
 
@@ -268,7 +269,6 @@ export function createConnection(options: CreateConnectionOptions, callbacks: Co
       onFailure: (failure) => fail(gen, failure),
     }
 
-    const viaEventSource = options.transport === 'eventsource'
     try {
       // The environment's keys are the globals' names.
       const api = viaEventSource ? 'EventSource' : 'fetch'
@@ -291,7 +291,7 @@ export function createConnection(options: CreateConnectionOptions, callbacks: Co
     const method = options.method ?? 'GET'
     const body = read(options.body)
     // fetch would reject every attempt: a retry loop that can never succeed.
-    if (body != null && options.transport !== 'eventsource' && /^(GET|HEAD)$/i.test(method)) {
+    if (body != null && !viaEventSource && /^(GET|HEAD)$/i.test(method)) {
       throw new SseError('config', `A request body needs a method that takes one, e.g. method: 'POST' (got ${method})`)
     }
     return {
@@ -320,7 +320,7 @@ export function createConnection(options: CreateConnectionOptions, callbacks: Co
     enter('open')
     // EventSource hides comments and `retry:`: a quiet stream proves itself by staying open as long
     // as the server may be silent, or it would count as a failure when it ends.
-    if (gen === generation && options.transport === 'eventsource' && attempt > 0) {
+    if (gen === generation && viaEventSource && attempt > 0) {
       watchdogTimer = setTimeout(() => {
         watchdogTimer = undefined
         if (transport !== null) streamIsGood()

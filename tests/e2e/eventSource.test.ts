@@ -90,6 +90,16 @@ async function login(user: string): Promise<string> {
   return token
 }
 
+/** A fresh page with a new user signed in and one alarm received. */
+async function signedInWithAnAlarm(): Promise<{ user: string; first: { title: string; id: string } }> {
+  const user = nextUser()
+  await open()
+  await login(user)
+  const first = sendAlarm(user)
+  await waitForView((v) => v.alarms.length === 1, 'an alarm')
+  return { user, first }
+}
+
 describe('eventsource transport in Chromium', () => {
   test('login opens one stream with the token as the `token` parameter; messages reach the store', async () => {
     const user = nextUser()
@@ -307,11 +317,7 @@ describe('eventsource transport in Chromium', () => {
 
   test('a refreshed token reconnects at once with the new token and resumes from the last id', async () => {
     const { backend } = playground
-    const user = nextUser()
-    await open()
-    await login(user)
-    const first = sendAlarm(user)
-    await waitForView((v) => v.alarms.length === 1, 'an alarm')
+    const { user, first } = await signedInWithAnAlarm()
     const fresh = backend.tokens.issue(user)
     await page.evaluate((t) => window.__es.login(t), fresh)
     await backend.waitFor(() => streamsOf(user).length === 2 && backend.connectionsOf(user) === 1, 2000, 'the new stream')
@@ -326,11 +332,7 @@ describe('eventsource transport in Chromium', () => {
 
   test('offline: a dropped stream waits for the online event instead of retrying, then resumes', async () => {
     const { backend } = playground
-    const user = nextUser()
-    await open()
-    await login(user)
-    const first = sendAlarm(user)
-    await waitForView((v) => v.alarms.length === 1, 'an alarm')
+    const { user, first } = await signedInWithAnAlarm()
     await context.setOffline(true)
     backend.endStreams()
     await waitForView((v) => v.status === 'reconnecting', 'the end to be seen')

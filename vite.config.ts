@@ -5,6 +5,9 @@ import pkg from './package.json' with { type: 'json' }
 import { mockBackendPlugin } from './playground/server/vitePlugin.ts'
 
 const peers = Object.keys(pkg.peerDependencies)
+const libraryEntries = {
+  index: fileURLToPath(new URL('./src/index.ts', import.meta.url)),
+}
 const isPeer = (id: string): boolean => peers.some((p) => id === p || id.startsWith(`${p}/`))
 
 export default defineConfig(({ command, mode }) => ({
@@ -32,13 +35,21 @@ export default defineConfig(({ command, mode }) => ({
   build: {
     target: 'es2022',
     sourcemap: true,
+    // Readable modules: the app's bundler minifies (and keeps the /* @__PURE__ */ marks it needs).
+    minify: false,
     lib: {
-      entry: fileURLToPath(new URL('./src/index.ts', import.meta.url)),
+      entry: libraryEntries,
       formats: ['es'],
-      fileName: () => 'vue-sse-hub.js',
     },
     rolldownOptions: {
       external: isPeer,
+      output: {
+        preserveModules: true,
+        preserveModulesRoot: 'src',
+        // One file per module (bundlers drop the modules an app does not use); eventsource-parser,
+        // bundled in, goes to vendor/ (npm never packs a folder named node_modules).
+        entryFileNames: (chunk) => `${chunk.name.replace(/^.*node_modules\/([^/]+)\/dist\//, 'vendor/$1/')}.js`,
+      },
     },
   },
   test: {

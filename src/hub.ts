@@ -7,9 +7,12 @@ import type { SseBus } from './core/bus'
 import { createConnection } from './core/connection'
 import type { ConnectionState, SseConnection, SseStatus } from './core/connection'
 import { SseError } from './core/errors'
-import { createIdWindow, createTabShare, jwtSubject, shareKey, toRelayedState } from './core/tabShare'
-import type { RelayedConnectionState, TabShare } from './core/tabShare'
-import { createNotifier } from './notify/notifier'
+import { createIdWindow } from './core/idWindow'
+import { toRelayedState } from './core/relayedState'
+import type { RelayedConnectionState } from './core/relayedState'
+import type { TabShare } from './core/tabShare'
+import { jwtSubject, shareKey } from './core/userKey'
+import { createLazyNotifier } from './notify/lazyNotifier'
 import type { Notifier } from './notify/notifier'
 import { defaultCalcOptions, defaultStoreOptions, read } from './options'
 import type { SseHubOptions } from './options'
@@ -92,6 +95,8 @@ export function createSseHub(options: SseHubOptions, context: SseHubContext = {}
   // Set while an acknowledgement from another tab is applied here, so that it is not sent on again.
   let applyingAck = false
   let stopSharingAlarms = (): void => {}
+  // Counts the joins of a tab group, so that a join still loading when the user leaves is dropped.
+  let shareAttempt = 0
 
   const bus = createBus({
     onError(error) {
@@ -154,7 +159,7 @@ export function createSseHub(options: SseHubOptions, context: SseHubContext = {}
 
   function getNotifier(): Notifier | undefined {
     if (notifier || options.notify === false || typeof document === 'undefined') return notifier
-    notifier = createNotifier(options.notify, options.calc, context.appContext ?? null, undefined, report)
+    notifier = createLazyNotifier(options.notify, options.calc, context.appContext ?? null, report)
     return notifier
   }
 
@@ -233,11 +238,29 @@ export function createSseHub(options: SseHubOptions, context: SseHubContext = {}
   }
 
   function startShare(): void {
-    const key = shareKey(absoluteUrl(), token ?? null)
-    shareKeyInUse = key
     // Until the election settles this tab holds no connection; a previous login's role must not show.
     role = 'follower'
     getStore()?.setConnection({ role })
+    // Tab sharing is a chunk of its own, which an app with `share: false` never downloads. A logout,
+    // another login or dispose while it loads makes this attempt stale.
+    const attempt = ++shareAttempt
+    import('./core/tabShare').then(
+      ({ createTabShare }) => {
+        if (attempt === shareAttempt && active && !disposed) joinShare(createTabShare)
+      },
+      (cause: unknown) => {
+        if (attempt !== shareAttempt || !active || disposed) return
+        report(new SseError('handler', `Tab sharing could not be loaded, this tab connects on its own: ${String(cause)}`, { cause }))
+        role = 'solo'
+        getStore()?.setConnection({ role })
+        connection.open()
+      },
+    )
+  }
+
+  function joinShare(createTabShare: typeof import('./core/tabShare').createTabShare): void {
+    const key = shareKey(absoluteUrl(), token ?? null)
+    shareKeyInUse = key
     const current: TabShare = createTabShare({
       key,
       getSnapshot: () => {
@@ -303,6 +326,8 @@ export function createSseHub(options: SseHubOptions, context: SseHubContext = {}
     }
     active = true
     firstOpenOfLogin = true
+    // Popups load with the login, before the first message needs one.
+    getNotifier()
     if (options.share === false) {
       role = 'solo'
       getStore()?.setConnection({ role })
@@ -318,6 +343,7 @@ export function createSseHub(options: SseHubOptions, context: SseHubContext = {}
 
   /** Leaves the stream (and the tab group) without touching the data. */
   function leave(broadcastLogout: boolean): void {
+    shareAttempt++
     if (broadcastLogout) share?.broadcastLogout()
     share?.stop()
     share = undefined

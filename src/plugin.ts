@@ -21,7 +21,7 @@ const mountedHubs: SseHub[] = []
  * `this.$sse`), opens the stream on login, closes it and resets the store on logout, and disposes
  * everything when the app unmounts. Pinia may be installed before or after it.
  */
-export const ssePlugin: Plugin<[SseHubOptions]> = markRaw({
+export const ssePlugin: Plugin<[SseHubOptions]> = /* @__PURE__ */ markRaw({
   install(app: App, options: SseHubOptions): void {
     const isBrowser = typeof window !== 'undefined'
     const piniaOf = (): Pinia | undefined => app.config.globalProperties.$pinia as Pinia | undefined

@@ -147,7 +147,7 @@ export const calcMessageTypes: Readonly<Record<string, readonly [CalcKind, CalcP
   '6-2': ['sandboxDyn', 'progress'],
 }
 
-const builtInTypes = new Set<string>(Object.values(EventType))
+const builtInTypes = /* @__PURE__ */ new Set<string>(/* @__PURE__ */ Object.values(EventType))
 
 /** True for the codes of {@link EventType}. */
 export function isBuiltInType(type: string): boolean {

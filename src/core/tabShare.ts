@@ -1,7 +1,7 @@
 import type { SseMessage } from '../protocol'
-import type { ConnectionState, SseStatus } from './connection'
-import type { SseErrorInfo } from './errors'
+import { createIdWindow } from './idWindow'
 import { isRecord } from './isRecord'
+import type { RelayedConnectionState } from './relayedState'
 
 // One SSE connection for all tabs of a user: the tabs elect a leader with the Web Locks API and the
 // leader relays every decoded message over BroadcastChannel.
@@ -10,23 +10,6 @@ import { isRecord } from './isRecord'
 
 const NAME_PREFIX = 'vue-sse-hub:'
 const PROTOCOL_VERSION = 1
-
-/** The leader's connection state as relayed to the other tabs: plain and structured-cloneable. */
-export interface RelayedConnectionState {
-  status: SseStatus
-  /** Last event id the leader's connection saw. */
-  lastEventId: string
-  /** Failed attempts in a row. */
-  attempt: number
-  /** Last error, as a plain object. */
-  error: SseErrorInfo | null
-  /** When the leader's stream opened (ms since epoch). */
-  openedAt: number | null
-  /** When the leader's last message arrived (ms since epoch). */
-  lastMessageAt: number | null
-  /** Reconnections of the leader's stream since the current login. */
-  reconnects: number
-}
 
 /** Where a tab stands, for choosing which tab pops a notification. */
 export interface TabPresence {
@@ -111,19 +94,6 @@ export interface TabShare {
   broadcastAcknowledge(ids: string[], clear: boolean): void
   /** Follower: asks the leader to open its stream again after it gave up. */
   requestRetry(): void
-}
-
-/** Plain copy of a connection state, for {@link TabShare.relayState}. */
-export function toRelayedState(state: Readonly<ConnectionState>): RelayedConnectionState {
-  return {
-    status: state.status,
-    lastEventId: state.lastEventId,
-    attempt: state.attempt,
-    error: state.error ? state.error.toJSON() : null,
-    openedAt: state.openedAt,
-    lastMessageAt: state.lastMessageAt,
-    reconnects: state.reconnects,
-  }
 }
 
 // Channel protocol. Every message carries the version marker and the sender's tab id.
@@ -518,48 +488,6 @@ export function createTabShare(options: TabShareOptions): TabShare {
   }
 }
 
-/**
- * Share key for a user: a hash of the url, plus a hash of the token's subject (the JWT `sub` claim
- * when the token is a JWT with one, else the whole token). No token (cookie sessions): the url alone.
- * Only hashes go into lock and channel names, which every script of the origin can list.
- */
-export function shareKey(url: string, token: string | null | undefined): string {
-  const urlPart = hash(`url\u0000${url}`)
-  if (!token) return urlPart
-  const subject = jwtSubject(token)
-  return subject !== null
-    ? `${urlPart}.s${hash(`sub\u0000${subject}`)}`
-    : `${urlPart}.t${hash(`token\u0000${token}`)}`
-}
-
-/**
- * Bounded memory of recently seen message ids: `seen(id)` records the id and returns whether it was
- * already there. The empty id (server sends no ids) is never a duplicate and is not recorded.
- */
-export function createIdWindow(limit = 1000): { seen(id: string): boolean } {
-  if (!Number.isInteger(limit) || limit < 1) {
-    throw new TypeError(
-      __DEV__ ? `createIdWindow: limit must be a positive integer, got ${limit}` : 'createIdWindow: invalid limit',
-    )
-  }
-  // The Set answers lookups; the ring remembers insertion order, so the oldest id goes in O(1)
-  // (taking the first value of a Set skips every slot deleted before it).
-  const recent = new Set<string>()
-  const ring: string[] = []
-  let next = 0
-  return {
-    seen(id: string): boolean {
-      if (id === '') return false
-      if (recent.has(id)) return true
-      if (ring.length === limit) recent.delete(ring[next])
-      ring[next] = id
-      next = (next + 1) % limit
-      recent.add(id)
-      return false
-    },
-  }
-}
-
 function readWire(data: unknown): Received | null {
   if (!isRecord(data) || data.v !== PROTOCOL_VERSION) return null
   const { kind, from } = data
@@ -618,37 +546,4 @@ function randomId(): string {
   if (typeof globalThis.crypto?.getRandomValues === 'function') crypto.getRandomValues(bytes)
   else for (let i = 0; i < bytes.length; i++) bytes[i] = Math.random() * 256
   return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')
-}
-
-/** The `sub` claim of a JWT (a leading `Bearer ` ignored), or null for opaque tokens. */
-export function jwtSubject(token: string): string | null {
-  const parts = token.replace(/^Bearer\s+/i, '').split('.')
-  if (parts.length !== 3 || parts[1] === '') return null
-  try {
-    const base64 = parts[1].replace(/-/g, '+').replace(/_/g, '/')
-    // Forgiving base64: atob accepts the missing padding.
-    const binary = atob(base64)
-    const bytes = Uint8Array.from(binary, (c) => c.charCodeAt(0))
-    const payload: unknown = JSON.parse(new TextDecoder().decode(bytes))
-    const sub = isRecord(payload) ? payload.sub : undefined
-    if (typeof sub === 'string' && sub !== '') return sub
-    if (Number.isFinite(sub)) return String(sub)
-    return null
-  } catch {
-    return null
-  }
-}
-
-// 64-bit string hash (two 32-bit lanes, cyrb53-style mixing): names only, not a security boundary.
-function hash(text: string): string {
-  let h1 = 0xdeadbeef
-  let h2 = 0x41c6ce57
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i)
-    h1 = Math.imul(h1 ^ c, 2654435761)
-    h2 = Math.imul(h2 ^ c, 1597334677)
-  }
-  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909)
-  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909)
-  return (h2 >>> 0).toString(16).padStart(8, '0') + (h1 >>> 0).toString(16).padStart(8, '0')
 }

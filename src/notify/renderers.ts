@@ -114,13 +114,13 @@ function calcOutcome(data: Record<string, unknown>, ok: boolean, status: string,
 }
 
 /** End of a steady, sandbox steady, dyn or sandbox dyn calculation: success by `calc.successStatuses`. */
-const calcEnd = builtIn((data, _labels, context) => {
+const calcEnd = /* @__PURE__ */ builtIn((data, _labels, context) => {
   const status = typeof data.status === 'string' || typeof data.status === 'number' ? data.status : undefined
   return calcOutcome(data, context.isSuccess(status), context.statusLabel(status), text(data.message))
 })
 
 /** End of a trace calculation: success iff `isTrace === 1`, whatever `status` says. */
-const traceEnd = builtIn((data, labels) => {
+const traceEnd = /* @__PURE__ */ builtIn((data, labels) => {
   const ok = data.isTrace === 1
   return calcOutcome(
     data,
@@ -141,7 +141,7 @@ function alarmFields(data: Record<string, unknown>, labels: NotifyMessages, loca
 }
 
 /** Event alarm: warning; info level as info; error and critical as error and sticky. */
-const eventAlarm = builtIn((data, labels, context) => {
+const eventAlarm = /* @__PURE__ */ builtIn((data, labels, context) => {
   const level = data.level
   const severe = level === 'error' || level === 'critical'
   // An error or critical alarm stays until the user closes it.
@@ -149,16 +149,16 @@ const eventAlarm = builtIn((data, labels, context) => {
 })
 
 /** Data anomaly: always a warning. */
-const dataAnomaly = builtIn((data, labels, context) => ['warning', alarmFields(data, labels, context.locale)])
+const dataAnomaly = /* @__PURE__ */ builtIn((data, labels, context) => ['warning', alarmFields(data, labels, context.locale)])
 
 /** Manual SCADA pull finished: info. */
-const scada = builtIn((data, labels) => ['info', { message: text(data.message) ?? labels.scadaPulled }])
+const scada = /* @__PURE__ */ builtIn((data, labels) => ['info', { message: text(data.message) ?? labels.scadaPulled }])
 
 /**
  * The built-in renderer of each messageType that has a popup. Starts and progress messages have
  * none, so a burst of them costs one failed lookup each.
  */
-export const defaultRenderers: Readonly<Record<string, NotifyRenderer>> = Object.freeze({
+export const defaultRenderers: Readonly<Record<string, NotifyRenderer>> = /* @__PURE__ */ Object.freeze({
   '0-1': calcEnd,
   '1-1': calcEnd,
   '2-1': traceEnd,

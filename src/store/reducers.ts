@@ -1,5 +1,5 @@
 import { isRecord } from '../core/isRecord'
-import type { RelayedConnectionState } from '../core/tabShare'
+import type { RelayedConnectionState } from '../core/relayedState'
 import type { SseRole } from '../hub'
 import { isSuccessStatus } from '../options'
 import { calcMessageTypes, EventType, isAlarmType } from '../protocol'

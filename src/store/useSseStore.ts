@@ -59,7 +59,7 @@ export interface SseStoreConfig {
  * was), and a changed record is a new object. Change them through
  * `acknowledge`, `acknowledgeAll` and `clearAlarms`. Payloads (`data`) are never made reactive.
  */
-export const useSseStore = defineStore('sse', () => {
+export const useSseStore = /* @__PURE__ */ defineStore('sse', () => {
   const initial = createInitialState()
   const connectionKeys = Object.keys(initial.connection) as Array<keyof ConnectionSnapshot>
   const connection: Ref<ConnectionSnapshot> = ref(initial.connection)

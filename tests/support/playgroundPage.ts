@@ -1,5 +1,5 @@
 import type { BrowserContext, Locator, Page, Request } from 'playwright-core'
-import { shareKey } from '../../src/core/tabShare'
+import { shareKey } from '../../src/core/userKey'
 
 // What a user sees and does in one playground tab, for the browser tests.
 

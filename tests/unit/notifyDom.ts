@@ -2,6 +2,7 @@ import ElementPlus, { ElNotification } from 'element-plus'
 import { afterEach, beforeEach, vi } from 'vitest'
 import type { App, AppContext } from 'vue'
 import { createApp, nextTick } from 'vue'
+import { notifiersLoaded } from '../../src/notify/lazyNotifier'
 import { mountsSettled } from '../../src/notify/mountQueue'
 import type { Notifier } from '../../src/notify/notifier'
 import type { SseMessage } from '../../src/protocol'
@@ -40,10 +41,12 @@ export function describePopup(el: HTMLElement): { title: string; text: string; t
 }
 
 /**
- * Lets every queued popup mount (each in its own task), then lets Vue render pending updates.
- * Under fake timers the mount tasks are run by advancing the fake clock a millisecond at a time.
+ * Lets the hub's notifier load, every queued popup mount (each in its own task), then lets Vue render
+ * pending updates. Under fake timers the mount tasks are run by advancing the fake clock a millisecond
+ * at a time.
  */
 export async function flush(): Promise<void> {
+  await notifiersLoaded()
   let settled = false
   const mounted = mountsSettled().then(() => {
     settled = true

@@ -1,14 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import {
-  createIdWindow,
-  createTabShare,
-  shareKey,
-  toRelayedState,
-  type RelayedConnectionState,
-  type TabPresence,
-  type TabShare,
-  type TabShareOptions,
-} from '../../src/core/tabShare'
+import { createIdWindow } from '../../src/core/idWindow'
+import { toRelayedState, type RelayedConnectionState } from '../../src/core/relayedState'
+import { createTabShare, type TabPresence, type TabShare, type TabShareOptions } from '../../src/core/tabShare'
+import { shareKey } from '../../src/core/userKey'
 import { SseError } from '../../src/core/errors'
 import type { SseMessage } from '../../src/protocol'
 import { createFakeBrowser, type FakeBrowser, type FakeTab } from '../support/fakeTabs'

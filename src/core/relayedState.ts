@@ -1,0 +1,32 @@
+import type { ConnectionState, SseStatus } from './connection'
+import type { SseErrorInfo } from './errors'
+
+/** The leader's connection state as relayed to the other tabs: plain and structured-cloneable. */
+export interface RelayedConnectionState {
+  status: SseStatus
+  /** Last event id the leader's connection saw. */
+  lastEventId: string
+  /** Failed attempts in a row. */
+  attempt: number
+  /** Last error, as a plain object. */
+  error: SseErrorInfo | null
+  /** When the leader's stream opened (ms since epoch). */
+  openedAt: number | null
+  /** When the leader's last message arrived (ms since epoch). */
+  lastMessageAt: number | null
+  /** Reconnections of the leader's stream since the current login. */
+  reconnects: number
+}
+
+/** Plain copy of a connection state, for `TabShare.relayState`. */
+export function toRelayedState(state: Readonly<ConnectionState>): RelayedConnectionState {
+  return {
+    status: state.status,
+    lastEventId: state.lastEventId,
+    attempt: state.attempt,
+    error: state.error ? state.error.toJSON() : null,
+    openedAt: state.openedAt,
+    lastMessageAt: state.lastMessageAt,
+    reconnects: state.reconnects,
+  }
+}

@@ -1,107 +1,226 @@
-import { execFile } from 'node:child_process'
-import { existsSync } from 'node:fs'
-import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises'
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { promisify } from 'node:util'
+import { build } from 'vite'
+import type { Rolldown } from 'vite'
+import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import pkg from '../../package.json' with { type: 'json' }
+import { launchChromium } from '../support/chromium'
+import { startExampleServer } from '../support/exampleServer'
+import type { ExampleServer } from '../support/exampleServer'
+import { packTarball, prepareApp, repoRoot, serveApp, tool } from '../support/packagedApp'
 
-// What `npm run build` publishes, built the same way into a scratch folder, and an app compiling
-// against it: the package must build, import only its peers, and type-check in a strict app
-// without Node's types.
+// The package as a user gets it: `npm pack`, the linters of the npm ecosystem on the tarball, the
+// tarball installed with npm into a copy of examples/app (the README's code in the official vue-ts
+// template), built for production with Element Plus fully imported and imported on demand, and run in
+// Chromium against the docs' example server.
 
-const root = fileURLToPath(new URL('../..', import.meta.url))
-// Inside the repository so that the app resolves vue and pinia from its node_modules.
-const scratch = join(root, 'node_modules', '.cache', 'vue-sse-hub-package-test')
-const dist = join(scratch, 'dist')
-const app = join(scratch, 'app')
-const run = promisify(execFile)
-
-async function npx(...args: string[]): Promise<void> {
-  try {
-    await run('npx', ['--no-install', ...args], { cwd: root, maxBuffer: 16 * 1024 * 1024 })
-  } catch (error) {
-    const { stdout = '', stderr = '' } = error as { stdout?: string; stderr?: string }
-    throw new Error(`npx ${args.join(' ')} failed:\n${stdout}\n${stderr}`)
-  }
-}
-
-/** Runs a command that may fail and returns what it printed. */
-async function npxOutput(...args: string[]): Promise<string> {
-  try {
-    const { stdout, stderr } = await run('npx', ['--no-install', ...args], { cwd: root, maxBuffer: 16 * 1024 * 1024 })
-    return stdout + stderr
-  } catch (error) {
-    const { stdout = '', stderr = '' } = error as { stdout?: string; stderr?: string }
-    return stdout + stderr
-  }
-}
+let scratch: string
+let tarball: string
+let npmOutput: string
+let app: string
 
 beforeAll(async () => {
-  await rm(scratch, { recursive: true, force: true })
-  // The two steps of `npm run build`, into the scratch folder.
-  await npx('vite', 'build', '--outDir', dist, '--emptyOutDir', '--logLevel', 'warn')
-  await run('node', ['scripts/buildDeclarations.mjs', '--outDir', dist], { cwd: root })
-}, 120_000)
+  scratch = await mkdtemp(join(tmpdir(), 'vue-sse-hub-package-'))
+  tarball = await packTarball(scratch)
+  app = join(scratch, 'app')
+  npmOutput = await prepareApp(app, tarball)
+}, 180_000)
 
 afterAll(async () => {
-  await rm(scratch, { recursive: true, force: true })
+  if (scratch) await rm(scratch, { recursive: true, force: true })
 })
 
-describe('the built package', () => {
-  it('is ES modules that import nothing but each other and the peer dependencies', async () => {
+describe('the tarball', () => {
+  it('passes publint --strict and @arethetypeswrong/cli (ESM only: the require() rows are not checked)', async () => {
+    expect(await tool('publint', 'src/cli.js', ['--strict', tarball], repoRoot)).toMatch(/All good/)
+    const attw = await tool('@arethetypeswrong/cli', 'dist/index.js', ['--profile', 'esm-only', '--format', 'json', tarball], repoRoot)
+    const report = JSON.parse(attw.slice(attw.indexOf('{'))) as { analysis: { problems: Array<{ resolutionKind?: string }> } }
+    const esmProblems = report.analysis.problems.filter((problem) => !['node10', 'node16-cjs'].includes(problem.resolutionKind ?? ''))
+    expect(esmProblems).toEqual([])
+  })
+
+  it('installs offline with nothing but itself: no dependency to fetch, no warning (engines included)', () => {
+    expect(npmOutput).not.toMatch(/warn|EBADENGINE/i)
+    expect(npmOutput).toMatch(/added 1 package/)
+    expect(pkg).not.toHaveProperty('dependencies')
+  })
+
+  it('holds ES modules that import only each other and the peer dependencies', async () => {
+    const dist = join(app, 'node_modules', 'vue-sse-hub', 'dist')
     const files = (await readdir(dist, { recursive: true })).filter((file) => file.endsWith('.js'))
     expect(files).toContain('index.js')
     const peers = Object.keys(pkg.peerDependencies)
     for (const file of files) {
       const code = await readFile(join(dist, file), 'utf8')
-      const imported = [...code.matchAll(/^(?:import|export)\b[^'"]*?\bfrom\s*['"]([^'"]+)['"]|^import\s*['"]([^'"]+)['"]/gm)].map((m) => m[1] ?? m[2])
-      const foreign = imported.filter((id) => !id.startsWith('./') && !id.startsWith('../') && !peers.some((p) => id === p || id.startsWith(`${p}/`)))
+      const specifiers = [...code.matchAll(/\b(?:from|import)\s*\(?\s*["']([^"']+)["']/g)].map((m) => m[1])
+      const foreign = specifiers.filter((id) => !id.startsWith('.') && !peers.some((p) => id === p || id.startsWith(`${p}/`)))
       expect(foreign, file).toEqual([])
     }
-    expect(existsSync(join(dist, pkg.types.replace('./dist/', '')))).toBe(true)
+  })
+})
+
+describe('types in an app', () => {
+  // The package's own declarations checked (skipLibCheck off) and used, under each resolution an app
+  // may choose. The peers' declarations do not all compile without skipLibCheck: only ours count.
+  for (const moduleResolution of ['Bundler', 'NodeNext'] as const) {
+    it(`resolve and type the API under moduleResolution ${moduleResolution}`, async () => {
+      const dir = join(app, `types-${moduleResolution}`)
+      await writeFile(
+        join(app, `tsconfig.${moduleResolution}.json`),
+        JSON.stringify({
+          compilerOptions: {
+            target: 'ES2022',
+            module: moduleResolution === 'NodeNext' ? 'NodeNext' : 'ESNext',
+            moduleResolution,
+            lib: ['ES2022', 'DOM', 'DOM.Iterable'],
+            types: [],
+            strict: true,
+            noEmit: true,
+            skipLibCheck: false,
+          },
+          files: [`${dir}.mts`],
+        }),
+      )
+      await writeFile(
+        `${dir}.mts`,
+        [
+          "import { createApp, ref } from 'vue'",
+          "import { createPinia } from 'pinia'",
+          "import { ssePlugin, useSseListener, EventType } from 'vue-sse-hub'",
+          "const token = ref<string | null>('t')",
+          "createApp({}).use(createPinia()).use(ssePlugin, { url: '/api/sse', token, notify: { locale: 'en' } })",
+          'useSseListener(EventType.dynCalcProgress, (data) => console.log(data.progress?.toFixed()))',
+          "createApp({}).use(ssePlugin, { url: '/api/sse', transport: 'websocket' })",
+          '',
+        ].join('\n'),
+      )
+      let output = ''
+      try {
+        await tool('vue-tsc', 'bin/vue-tsc.js', ['-p', `tsconfig.${moduleResolution}.json`], app)
+      } catch (error) {
+        output = (error as Error).message
+      }
+      const ours = output.split('\n').filter((line) => /error TS/.test(line) && !/node_modules[\\/](?!vue-sse-hub)/.test(line))
+      // Exactly the one mistake the app makes on purpose: the option types reached the app, and
+      // `data.progress` was typed (an `any` would accept the websocket transport too).
+      expect(ours, output).toHaveLength(1)
+      expect(ours[0]).toMatch(/types-\w+\.mts\(7,\d+\): error TS2769/)
+    })
+  }
+})
+
+describe('tree-shaking in an app build', () => {
+  /** Builds `main` in the app for production (peers external) and returns the code of every chunk by whether the page loads it at start. */
+  async function buildMain(main: string): Promise<{ first: string; lazy: string; modules: string[] }> {
+    await writeFile(join(app, 'shake.js'), main)
+    const output = (await build({
+      configFile: false,
+      root: app,
+      logLevel: 'warn',
+      mode: 'production',
+      build: {
+        write: false,
+        minify: false,
+        modulePreload: { polyfill: false },
+        rolldownOptions: { input: join(app, 'shake.js'), external: (id) => Object.keys(pkg.peerDependencies).some((p) => id === p || id.startsWith(`${p}/`)) },
+      },
+    })) as Rolldown.RolldownOutput
+    const chunks = output.output.filter((chunk): chunk is Rolldown.OutputChunk => chunk.type === 'chunk')
+    const entry = chunks.find((chunk) => chunk.isEntry)!
+    const firstNames = new Set([entry.fileName, ...entry.imports])
+    const ours = (chunk: Rolldown.OutputChunk): string[] => Object.keys(chunk.modules).filter((id) => id.includes('/node_modules/vue-sse-hub/'))
+    return {
+      first: chunks.filter((c) => firstNames.has(c.fileName)).map((c) => c.code).join('\n'),
+      lazy: chunks.filter((c) => !firstNames.has(c.fileName)).map((c) => c.code).join('\n'),
+      modules: chunks.filter((c) => firstNames.has(c.fileName)).flatMap(ours).map((id) => id.slice(id.indexOf('/dist/') + 6)),
+    }
+  }
+
+  it('an app importing only createSseParser gets the parser and nothing of Vue, Pinia or Element Plus', async () => {
+    const built = await buildMain("import { createSseParser } from 'vue-sse-hub'\ncreateSseParser({ onMessage: console.log }).feed('data: 1\\n\\n')\n")
+    expect(built.modules.sort()).toEqual(['core/errors.js', 'core/parser.js', 'vendor/eventsource-parser/errors.js', 'vendor/eventsource-parser/parse.js'])
+    expect(built.first).not.toMatch(/from\s*["'](vue|pinia|element-plus|@vueuse\/core)["']/)
   })
 
-  it("type-checks in a strict app without Node's types, and its typed API reaches the app", async () => {
-    await mkdir(app, { recursive: true })
-    await writeFile(
-      join(app, 'tsconfig.json'),
-      JSON.stringify({
-        compilerOptions: {
-          target: 'ES2022',
-          module: 'ESNext',
-          moduleResolution: 'Bundler',
-          lib: ['ES2022', 'DOM', 'DOM.Iterable'],
-          types: [],
-          strict: true,
-          noEmit: true,
-          // Off, so that the package's declarations are checked themselves, not only what the app uses.
-          skipLibCheck: false,
-          paths: { 'vue-sse-hub': [join(dist, 'index.d.ts')] },
-        },
-        files: ['main.ts'],
-      }),
+  it('with notify and share off, no popup or tab-sharing code is in the first download', async () => {
+    const built = await buildMain(
+      "import { createApp } from 'vue'\nimport { createPinia } from 'pinia'\nimport { ssePlugin } from 'vue-sse-hub'\n" +
+        "createApp({}).use(createPinia()).use(ssePlugin, { url: '/api/sse', token: 't', notify: false, share: false }).mount('#app')\n",
     )
-    await writeFile(
-      join(app, 'main.ts'),
-      [
-        "import { createApp, ref } from 'vue'",
-        "import { createPinia } from 'pinia'",
-        "import { ssePlugin, useSseListener, EventType } from 'vue-sse-hub'",
-        "const token = ref<string | null>('t')",
-        "createApp({}).use(createPinia()).use(ssePlugin, { url: '/api/sse', token, notify: { locale: 'en' } })",
-        'useSseListener(EventType.dynCalcProgress, (data) => console.log(data.progress))',
-        "createApp({}).use(ssePlugin, { url: '/api/sse', transport: 'websocket' })",
-        '',
-      ].join('\n'),
-    )
-    const output = await npxOutput('vue-tsc', '-p', join(app, 'tsconfig.json'))
-    const errors = output.split('\n').filter((line) => line.includes('error TS'))
-    // The peers' own declarations do not all compile without skipLibCheck and Node's types: not ours to fix.
-    const ours = errors.filter((line) => line.includes('vue-sse-hub-package-test'))
-    // Exactly the one mistake the app makes on purpose: the check ran and the option types reached the app.
-    expect(ours).toHaveLength(1)
-    expect(ours[0]).toMatch(/app\/main\.ts\(7,\d+\): error TS2769: No overload matches this call/)
+    expect(built.modules).toContain('hub.js')
+    for (const lazy of ['notify/notifier.js', 'notify/renderers.js', 'notify/locale.js', 'core/tabShare.js']) expect(built.modules).not.toContain(lazy)
+    expect(built.first).not.toMatch(/element-plus|ElNotification|navigator\.locks|BroadcastChannel/)
+    expect(built.lazy).toMatch(/ElNotification/)
   })
+})
+
+describe('the README app, built and run in Chromium against the example server', () => {
+  let browser: Browser
+  let server: ExampleServer
+
+  beforeAll(async () => {
+    // Type-checks every file of the app (main.ts, the on-demand variant, the snippets the docs show)
+    // with the template's strict settings, as `npm run build` does.
+    await tool('vue-tsc', 'bin/vue-tsc.js', ['-b'], app)
+    await tool('vite', 'bin/vite.js', ['build', '--outDir', 'dist-full', '--logLevel', 'warn'], app)
+    // On demand: the on-demand entry and config, exactly as the README shows them.
+    await writeFile(join(app, 'src', 'main.ts'), await readFile(join(app, 'src', 'main.on-demand.ts')))
+    await tool('vite', 'bin/vite.js', ['build', '--config', 'vite.config.on-demand.ts', '--outDir', 'dist-on-demand', '--logLevel', 'warn'], app)
+    server = await startExampleServer()
+    browser = await launchChromium()
+  }, 240_000)
+
+  afterAll(async () => {
+    await browser?.close()
+    await server?.stop()
+  })
+
+  async function popupStyle(page: Page): Promise<Record<string, string>> {
+    return page.locator('.el-notification').first().evaluate((element) => {
+      const style = getComputedStyle(element)
+      return { position: style.position, boxShadow: style.boxShadow, width: style.width, visibility: style.visibility }
+    })
+  }
+
+  for (const variant of ['full', 'on-demand'] as const) {
+    it(`with Element Plus imported ${variant === 'full' ? 'fully' : 'on demand'}: one connection, messages in the store, a styled popup`, async () => {
+      const served = await serveApp(join(app, `dist-${variant}`), server.origin)
+      const context = await browser.newContext()
+      const page = await context.newPage()
+      const errors: string[] = []
+      page.on('pageerror', (error) => errors.push(error.message))
+      page.on('console', (message) => {
+        if (message.type() === 'error') errors.push(message.text())
+      })
+      try {
+        await page.goto(served.origin)
+        await page.getByRole('button', { name: 'Log in as alice' }).click()
+        await page.locator('.el-tag', { hasText: 'open' }).waitFor({ timeout: 10_000 })
+
+        await server.push('alice-token', '4', { alarmId: `a-${variant}`, title: 'Pump 3 stopped', level: 'warning' })
+        await server.push('alice-token', '5-2', { calcId: 'c1', calcName: 'Flow', progress: 40 })
+        await server.push('alice-token', 'pump-state', { pumpId: 'p3', running: false })
+        await page.locator('.alarm', { hasText: 'Pump 3 stopped' }).waitFor({ timeout: 10_000 })
+        await expect.poll(() => page.locator('.unread').textContent()).toBe('1 unread')
+        await expect.poll(() => page.locator('.calc').textContent()).toBe('Flow: 40 %')
+        await page.getByText('p3: stopped').waitFor({ timeout: 5000 })
+
+        const popup = page.locator('.el-notification', { hasText: 'Pump 3 stopped' })
+        await popup.waitFor({ state: 'visible', timeout: 10_000 })
+        const style = await popupStyle(page)
+        // Element Plus's notification style: fixed in a corner, with a shadow, 330 px wide. Unstyled
+        // it would be static text in the page flow.
+        expect(style).toMatchObject({ position: 'fixed', width: '330px', visibility: 'visible' })
+        expect(style.boxShadow).not.toBe('none')
+
+        expect(served.streamRequests).toBe(1)
+        expect(errors).toEqual([])
+      } finally {
+        await context.close()
+        await served.close()
+      }
+    })
+  }
 })

@@ -1,10 +1,11 @@
 import { spawn } from 'node:child_process'
 import type { ChildProcess } from 'node:child_process'
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startMockServer } from '../../playground/server'
 import type { MockServer } from '../../playground/server'
@@ -12,6 +13,15 @@ import { fastReconnect, recordingClient, sleep } from '../support/client'
 import type { RecordingClient } from '../support/client'
 
 const NGINX = '/usr/sbin/nginx'
+
+/**
+ * The SSE location of docs/backend.md (examples/nginx/sse.conf), proxying to the mock backend, with a
+ * read timeout of 2 s instead of 1 h so that the test sees nginx cut a silent stream.
+ */
+function sseLocation(port: number): string {
+  const location = readFileSync(fileURLToPath(new URL('../../examples/nginx/sse.conf', import.meta.url)), 'utf8')
+  return location.replace('http://backend', `http://127.0.0.1:${port}`).replace(/proxy_read_timeout [^;]+;/, 'proxy_read_timeout 2s;')
+}
 
 let server: MockServer
 let nginx: ChildProcess | undefined
@@ -54,15 +64,7 @@ http {
   scgi_temp_path ${temp('scgi')};
   server {
     listen 127.0.0.1:${port};
-    location /api/sse {
-      proxy_pass http://127.0.0.1:${server.port};
-      proxy_http_version 1.1;
-      proxy_set_header Connection "";
-      proxy_buffering off;
-      proxy_cache off;
-      gzip off;
-      proxy_read_timeout 2s;
-    }
+    ${sseLocation(server.port)}
     location / {
       proxy_pass http://127.0.0.1:${server.port};
     }

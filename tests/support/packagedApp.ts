@@ -46,7 +46,7 @@ export async function packTarball(destination: string): Promise<string> {
  * Returns what npm printed.
  */
 export async function prepareApp(app: string, tarball: string): Promise<string> {
-  await cp(join(repoRoot, 'examples', 'app'), app, {
+  await cp(join(repoRoot, 'examples/app'), app, {
     recursive: true,
     filter: (source) => !/[\\/](node_modules|dist)$/.test(source),
   })

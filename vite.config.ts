@@ -5,6 +5,7 @@ import pkg from './package.json' with { type: 'json' }
 import { mockBackendPlugin } from './playground/server/vitePlugin.ts'
 
 const peers = Object.keys(pkg.peerDependencies)
+// Entry points of the package (each file of src/ becomes a module of dist/ all the same, at its own path).
 const libraryEntries = {
   index: fileURLToPath(new URL('./src/index.ts', import.meta.url)),
 }
@@ -48,7 +49,7 @@ export default defineConfig(({ command, mode }) => ({
         preserveModulesRoot: 'src',
         // One file per module (bundlers drop the modules an app does not use); eventsource-parser,
         // bundled in, goes to vendor/ (npm never packs a folder named node_modules).
-        entryFileNames: (chunk) => `${chunk.name.replace(/^.*node_modules\/([^/]+)\/dist\//, 'vendor/$1/')}.js`,
+        entryFileNames: (chunk) => `${chunk.name.replace(/^.*node_modules\/((?:@[^/]+\/)?[^/]+)\/(?:dist\/)?/, 'vendor/$1/')}.js`,
       },
     },
   },

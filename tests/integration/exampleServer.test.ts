@@ -37,7 +37,7 @@ describe('the example server', () => {
     expect(opened.response.headers.get('content-type')).toBe('text/event-stream; charset=utf-8')
     expect(opened.response.headers.get('cache-control')).toBe('no-cache')
     expect(opened.response.headers.get('x-accel-buffering')).toBe('no')
-    for (const headers of [{}, { Authorization: 'Bearer wrong' }]) {
+    for (const headers of [{}, { Authorization: 'Bearer wrong' }] as Array<Record<string, string>>) {
       const refused = await fetch(`${server.origin}/api/sse`, { headers })
       expect(refused.status).toBe(401)
       expect(await refused.json()).toEqual({ detail: expect.any(String) })

@@ -39,7 +39,7 @@ describe('the tarball', () => {
     const report = JSON.parse(attw.slice(attw.indexOf('{'))) as { analysis: { problems: Array<{ resolutionKind?: string }> } }
     const esmProblems = report.analysis.problems.filter((problem) => !['node10', 'node16-cjs'].includes(problem.resolutionKind ?? ''))
     expect(esmProblems).toEqual([])
-  })
+  }, 60_000)
 
   it('installs offline with nothing but itself: no dependency to fetch, no warning (engines included)', () => {
     expect(npmOutput).not.toMatch(/warn|EBADENGINE/i)
@@ -107,7 +107,7 @@ describe('types in an app', () => {
       // `data.progress` was typed (an `any` would accept the websocket transport too).
       expect(ours, output).toHaveLength(1)
       expect(ours[0]).toMatch(/types-\w+\.mts\(7,\d+\): error TS2769/)
-    })
+    }, 120_000)
   }
 })
 
@@ -142,7 +142,7 @@ describe('tree-shaking in an app build', () => {
     const built = await buildMain("import { createSseParser } from 'vue-sse-hub'\ncreateSseParser({ onMessage: console.log }).feed('data: 1\\n\\n')\n")
     expect(built.modules.sort()).toEqual(['core/errors.js', 'core/parser.js', 'vendor/eventsource-parser/errors.js', 'vendor/eventsource-parser/parse.js'])
     expect(built.first).not.toMatch(/from\s*["'](vue|pinia|element-plus|@vueuse\/core)["']/)
-  })
+  }, 60_000)
 
   it('with notify and share off, no popup or tab-sharing code is in the first download', async () => {
     const built = await buildMain(
@@ -153,7 +153,7 @@ describe('tree-shaking in an app build', () => {
     for (const lazy of ['notify/notifier.js', 'notify/renderers.js', 'notify/locale.js', 'core/tabShare.js']) expect(built.modules).not.toContain(lazy)
     expect(built.first).not.toMatch(/element-plus|ElNotification|navigator\.locks|BroadcastChannel/)
     expect(built.lazy).toMatch(/ElNotification/)
-  })
+  }, 60_000)
 })
 
 describe('the README app, built and run in Chromium against the example server', () => {
@@ -221,6 +221,6 @@ describe('the README app, built and run in Chromium against the example server',
         await context.close()
         await served.close()
       }
-    })
+    }, 60_000)
   }
 })

@@ -11,6 +11,7 @@ import type { NotifyLocale } from './locale'
 import { getNotifyMessages } from './locale'
 import { queueMount } from './mountQueue'
 import { defaultRenderers } from './renderers'
+import { checkPopupStyle } from './styleCheck'
 
 /** The popup function the notifier drives; `ElNotification` by default. */
 export type NotifyFunction = (
@@ -156,6 +157,7 @@ export function createNotifier(
           // never runs its leave transition (its visibility flips back before any render), so Element
           // Plus would keep a hidden element and never call `onClose`.
           popup.close = () => void nextTick(() => handle.close())
+          if (__DEV__) checkPopupStyle()
         } catch (cause) {
           live.delete(popup)
           onClosed?.()

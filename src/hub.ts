@@ -244,7 +244,7 @@ export function createSseHub(options: SseHubOptions, context: SseHubContext = {}
     // Tab sharing is a chunk of its own, which an app with `share: false` never downloads. A logout,
     // another login or dispose while it loads makes this attempt stale.
     const attempt = ++shareAttempt
-    import('./core/tabShare').then(
+    void import('./core/tabShare').then(
       ({ createTabShare }) => {
         if (attempt === shareAttempt && active && !disposed) joinShare(createTabShare)
       },

@@ -43,7 +43,8 @@ export default defineConfig(({ command, mode }) => ({
       formats: ['es'],
     },
     rolldownOptions: {
-      external: isPeer,
+      // Peers are the app's; Node's built-ins stay imports for an entry that runs in Node.
+      external: (id) => isPeer(id) || id.startsWith('node:'),
       output: {
         preserveModules: true,
         preserveModulesRoot: 'src',

@@ -80,24 +80,25 @@ export function resumeAfter(lastEventId, newestId) {
 // #endregion resume
 
 /**
- * The stream's last generated id ('0-0' for a user without a stream), and whether entries after
- * `after` were trimmed away (the client was gone longer than the history reaches).
+ * Where to start for this request, and whether the client may have missed entries that `MAXLEN`
+ * trimmed away since its last id (it was gone longer than the history reaches).
  * @param {Redis} redis
  * @param {string} user
  * @param {string} lastEventId
  * @returns {Promise<{ after: string, trimmed: boolean }>}
  */
 export async function startPoint(redis, user, lastEventId) {
-  /** @type {{ newest: string, maxDeleted: string }} */
-  let info = { newest: '0-0', maxDeleted: '0-0' }
+  let info
   try {
-    const reply = await redis.xInfoStream(streamKey(user))
-    info = { newest: String(reply['last-generated-id']), maxDeleted: String(reply['max-deleted-entry-id'] ?? '0-0') }
+    info = await redis.xInfoStream(streamKey(user))
   } catch (error) {
-    if (!(error instanceof Error && /no such key/i.test(error.message))) throw error
+    if (error instanceof Error && /no such key/i.test(error.message)) return { after: resumeAfter(lastEventId, '0-0'), trimmed: false }
+    throw error
   }
-  const after = resumeAfter(lastEventId, info.newest)
-  return { after, trimmed: compareIds(after, info.maxDeleted) < 0 }
+  const after = resumeAfter(lastEventId, String(info['last-generated-id']))
+  const first = info['first-entry']?.id
+  const everTrimmed = Number(info['entries-added']) > Number(info.length)
+  return { after, trimmed: everTrimmed && first !== undefined && compareIds(after, String(first)) < 0 }
 }
 
 // #region replay

@@ -63,7 +63,6 @@ public class UserEventsController {
     }
     // #endregion publish
 
-    // #region stream
     @GetMapping(path = "/api/sse", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
     public SseEmitter stream(Principal principal,
             @RequestHeader(name = "Last-Event-ID", required = false) String header,
@@ -93,6 +92,7 @@ public class UserEventsController {
         return emitter;
     }
 
+    // #region pump
     private void pump(SseEmitter emitter, AtomicBoolean open, String key, String after) {
         StreamOperations<String, String, String> streams = redis.opsForStream();
         try {
@@ -122,9 +122,9 @@ public class UserEventsController {
         emitter.send(SseEmitter.event().id(id).data(entry.getValue().get("data"))); // the JSON text as stored
         return id;
     }
+    // #endregion pump
 
     private static <T> List<T> orEmpty(List<T> list) {
         return list == null ? List.of() : list;
     }
-    // #endregion stream
 }

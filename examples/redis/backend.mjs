@@ -90,32 +90,36 @@ export function createBackend(options) {
    * @param {IncomingMessage} req
    * @param {ServerResponse} res
    * @param {URL} url
+   * @param {AbortSignal} closed
    */
-  async function stream(req, res, url) {
+  async function stream(req, res, url, closed) {
     const user = await userOf(redis, tokenOf(req, url))
     if (user === null) throw new HttpError(401, 'not logged in or token expired')
     const header = req.headers['last-event-id']
     const lastEventId = (typeof header === 'string' ? header : url.searchParams.get('lastEventId')) ?? ''
+    if (closed.aborted) return
     open.set(user, (open.get(user) ?? 0) + 1)
-    res.once('close', () => {
+    closed.addEventListener('abort', () => {
       const left = (open.get(user) ?? 1) - 1
       if (left > 0) open.set(user, left)
       else open.delete(user)
     })
-    await serveUserStream(res, { redis, user, lastEventId: lastEventId.trim(), heartbeatMs: options.heartbeatMs, retryMs: options.retryMs, log })
+    const { heartbeatMs, retryMs } = options
+    await serveUserStream(res, { redis, user, lastEventId: lastEventId.trim(), heartbeatMs, retryMs, log, closed })
   }
 
   /**
    * @param {IncomingMessage} req
    * @param {ServerResponse} res
    * @param {URL} url
+   * @param {AbortSignal} closed
    */
-  async function route(req, res, url) {
+  async function route(req, res, url, closed) {
     const endpoint = `${req.method} ${url.pathname}`
     switch (endpoint) {
       case 'GET /api/sse':
       case 'POST /api/sse':
-        return stream(req, res, url)
+        return stream(req, res, url, closed)
       case 'POST /api/login': {
         const username = requireText((await readJson(req)).username, 'username')
         const token = await login(redis, username)
@@ -149,7 +153,10 @@ export function createBackend(options) {
      */
     handle(req, res) {
       const url = new URL(req.url ?? '/', 'http://localhost')
-      route(req, res, url).catch((error) => {
+      // Watched from the first moment: a client may leave while the request still waits on Redis.
+      const closed = new AbortController()
+      res.once('close', () => closed.abort())
+      route(req, res, url, closed.signal).catch((error) => {
         const status = error instanceof HttpError ? error.status : 503
         if (!(error instanceof HttpError)) log(`${req.method} ${url.pathname} failed: ${error instanceof Error ? error.message : String(error)}`)
         if (res.headersSent) res.end()

@@ -15,6 +15,7 @@ import { follow, replay, startPoint } from './userEvents.mjs'
  * @property {number} heartbeatMs interval of `: ping` comments
  * @property {number} retryMs the `retry:` sent when the stream opens
  * @property {(message: string) => void} log
+ * @property {AbortSignal} closed aborted when the response closes (the client left)
  */
 
 const SSE_HEADERS = {
@@ -43,17 +44,18 @@ async function write(res, closed, text) {
   }
 }
 
-// #region stream
 /**
  * Serves the stream until the client goes away or Redis fails; either way the response ends and the
  * client resumes from its last id, through whichever instance the proxy picks.
  * @param {ServerResponse} res
  * @param {StreamOptions} options
  */
-export async function serveUserStream(res, { redis, user, lastEventId, heartbeatMs, retryMs, log }) {
+export async function serveUserStream(res, { redis, user, lastEventId, heartbeatMs, retryMs, log, closed }) {
+  if (closed.aborted) return
   // XREAD BLOCK holds its connection until an entry arrives: every open stream has its own.
   const reader = redis.duplicate()
   reader.on('error', () => {}) // a broken connection fails the pending XREAD, handled below
+  closed.addEventListener('abort', () => reader.destroy(), { once: true }) // ends a pending XREAD at once
   let start
   try {
     await reader.connect()
@@ -66,12 +68,8 @@ export async function serveUserStream(res, { redis, user, lastEventId, heartbeat
     res.end(JSON.stringify({ detail: 'event store unavailable' }))
     return
   }
+  if (closed.aborted) return // the client left while we asked Redis
 
-  const aborter = new AbortController()
-  res.once('close', () => {
-    aborter.abort()
-    reader.destroy() // ends a pending XREAD at once
-  })
   res.writeHead(200, SSE_HEADERS)
   res.write(`retry: ${retryMs}\n\n`)
   // The client was away longer than the history reaches: say so to whoever reads the raw stream.
@@ -82,14 +80,14 @@ export async function serveUserStream(res, { redis, user, lastEventId, heartbeat
   let after = start.after
   try {
     for await (const event of replay(redis, user, after)) {
-      await write(res, aborter.signal, `id: ${event.id}\ndata: ${event.data}\n\n`)
+      await write(res, closed, `id: ${event.id}\ndata: ${event.data}\n\n`)
       after = event.id
     }
     for await (const event of follow(reader, user, after)) {
-      await write(res, aborter.signal, `id: ${event.id}\ndata: ${event.data}\n\n`)
+      await write(res, closed, `id: ${event.id}\ndata: ${event.data}\n\n`)
     }
   } catch (error) {
-    if (!aborter.signal.aborted) log(`stream for ${user} failed: ${error instanceof Error ? error.message : String(error)}`)
+    if (!closed.aborted) log(`stream for ${user} failed: ${error instanceof Error ? error.message : String(error)}`)
   } finally {
     clearInterval(ping)
     reader.destroy()
@@ -97,4 +95,3 @@ export async function serveUserStream(res, { redis, user, lastEventId, heartbeat
     log(`stream for ${user} closed`)
   }
 }
-// #endregion stream

@@ -308,6 +308,47 @@ describe('several instances behind nginx, events in Redis', () => {
     }
   })
 
+  it('bad requests get a clear answer, and streams that leave early leave no Redis reader behind', async () => {
+    const noToken = await fetch(sseUrl())
+    expect([noToken.status, await noToken.json()]).toEqual([401, { detail: 'not logged in or token expired' }])
+    const stale = await fetch(sseUrl(), { headers: { Authorization: 'Bearer no-such-token' } })
+    expect(stale.status).toBe(401)
+    await stale.body?.cancel()
+    const badLogin = await fetch(`${nginx.url}/api/login`, { method: 'POST', body: '{"username":' })
+    expect([badLogin.status, await badLogin.json()]).toEqual([400, { detail: 'body is not JSON' }])
+    const noUser = await fetch(`${nginx.url}/api/login`, { method: 'POST', body: '{}' })
+    expect(noUser.status).toBe(400)
+    await noUser.body?.cancel()
+    const outsider = await fetch(`${instances[0].url}/api/publish`, { method: 'POST', body: JSON.stringify({ user: 'x', messageType: '3' }) })
+    expect([outsider.status, await outsider.json()]).toEqual([401, { detail: 'internal token required' }])
+
+    // Clients that give up at every moment of the request: before, during and after the stream opens.
+    const user = nextUser()
+    const token = await login(user)
+    await Promise.all(
+      Array.from({ length: 30 }, async (_, i) => {
+        const aborter = new AbortController()
+        const response = fetch(sseUrl(), { headers: { Authorization: `Bearer ${token}` }, signal: aborter.signal })
+        setTimeout(() => aborter.abort(), i % 10)
+        await response.then((r) => r.body?.cancel()).catch(() => {})
+      }),
+    )
+    const admin = createClient({ url: redis.url })
+    await admin.connect()
+    try {
+      let blocked = 0
+      await waitFor(async () => {
+        blocked = (await admin.clientList()).filter((client) => client.cmd === 'xread').length
+        return blocked === 0
+      }, 'every blocked XREAD to end').catch(() => {
+        throw new Error(`${blocked} Redis connections still wait in XREAD for clients that left`)
+      })
+      expect(await streamsOf(user)).toEqual({ a: 0, b: 0 })
+    } finally {
+      admin.destroy()
+    }
+  })
+
   it('the instance holding the stream is killed: the client resumes through nginx on the other one and gets everything sent meanwhile once, in order', async () => {
     const user = nextUser()
     // The library's own backoff, based on the server's `retry:`: the reconnect time users will see.

@@ -157,10 +157,11 @@ export function createBackend(options) {
       const closed = new AbortController()
       res.once('close', () => closed.abort())
       route(req, res, url, closed.signal).catch((error) => {
-        const status = error instanceof HttpError ? error.status : 503
-        if (!(error instanceof HttpError)) log(`${req.method} ${url.pathname} failed: ${error instanceof Error ? error.message : String(error)}`)
-        if (res.headersSent) res.end()
-        else sendJson(res, status, { detail: error instanceof HttpError ? error.message : 'service unavailable' })
+        if (res.headersSent) return res.end()
+        if (error instanceof HttpError) return sendJson(res, error.status, { detail: error.message })
+        // Redis is unreachable or failing: a 5xx the client retries after a while, not an answer.
+        log(`${req.method} ${url.pathname} failed: ${error instanceof Error ? error.message : String(error)}`)
+        sendJson(res, 503, { detail: 'service unavailable' }, { 'Retry-After': '2' })
       })
     },
     /** How many streams this instance holds now. */

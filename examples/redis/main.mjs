@@ -23,7 +23,8 @@ const config = {
 /** @param {string} message */
 const log = (message) => console.log(`[${config.instance}] ${message}`)
 
-const redis = createClient({ url: config.redisUrl })
+// While Redis is unreachable, commands fail at once (and requests with 503) instead of queueing.
+const redis = createClient({ url: config.redisUrl, disableOfflineQueue: true })
 redis.on('error', (error) => log(`redis: ${error instanceof Error ? error.message : String(error)}`))
 await redis.connect()
 

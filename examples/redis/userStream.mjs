@@ -46,14 +46,16 @@ async function write(res, closed, text) {
 
 /**
  * Serves the stream until the client goes away or Redis fails; either way the response ends and the
- * client resumes from its last id, through whichever instance the proxy picks.
+ * client resumes from its last id, through whichever instance the proxy picks. Rejects, with nothing
+ * written, when Redis fails before the stream opens.
  * @param {ServerResponse} res
  * @param {StreamOptions} options
  */
 export async function serveUserStream(res, { redis, user, lastEventId, heartbeatMs, retryMs, log, closed }) {
   if (closed.aborted) return
-  // XREAD BLOCK holds its connection until an entry arrives: every open stream has its own.
-  const reader = redis.duplicate()
+  // XREAD BLOCK holds its connection until an entry arrives: every open stream has its own. It never
+  // reconnects: when Redis goes away the stream ends and the client resumes, here or elsewhere.
+  const reader = redis.duplicate({ socket: { ...redis.options?.socket, reconnectStrategy: false } })
   reader.on('error', () => {}) // a broken connection fails the pending XREAD, handled below
   closed.addEventListener('abort', () => reader.destroy(), { once: true }) // ends a pending XREAD at once
   let start
@@ -62,11 +64,7 @@ export async function serveUserStream(res, { redis, user, lastEventId, heartbeat
     start = await startPoint(redis, user, lastEventId)
   } catch (error) {
     reader.destroy()
-    log(`stream for ${user} refused: ${error instanceof Error ? error.message : String(error)}`)
-    // A 5xx before the stream opens: the client backs off and tries again.
-    res.writeHead(503, { 'Content-Type': 'application/json', 'Retry-After': '2' })
-    res.end(JSON.stringify({ detail: 'event store unavailable' }))
-    return
+    throw error // answered 503 before the stream opens: the client backs off and tries again
   }
   if (closed.aborted) return // the client left while we asked Redis
 

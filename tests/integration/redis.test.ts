@@ -391,6 +391,45 @@ describe('several instances behind nginx, events in Redis', () => {
     expect(await streamsOf(user)).toMatchObject({ [other.name]: 1 })
   })
 
+  it('Redis going away ends the open streams and answers new ones 503 at once; once it is back, streams open again', async () => {
+    const client = recordingClient({ url: sseUrl(), token: await login(nextUser()), heartbeatTimeout: 5000, reconnect: { initialDelay: 200, maxDelay: 400 } })
+    clients.push(client)
+    client.connection.open()
+    await client.untilStatus('open')
+
+    const port = redis.port
+    const stoppedAt = performance.now()
+    await redis.close()
+    await client.until(() => client.errors.length > 0, 3000, 'the stream to end')
+    const endedMs = Math.round(performance.now() - stoppedAt)
+    const refusedAt = performance.now()
+    const refused = await fetch(sseUrl(), { headers: { Authorization: 'Bearer any' } })
+    const refusedMs = Math.round(performance.now() - refusedAt)
+    expect([refused.status, refused.headers.get('retry-after'), await refused.json()]).toEqual([503, '2', { detail: 'service unavailable' }])
+    // Backs off instead of hammering: a handful of attempts while Redis is down, none of them opens.
+    await sleep(1000)
+    expect(client.connection.state.status).not.toBe('open')
+
+    redis = await startRedisServer(port)
+    // Redis came back empty (no persistence here): the old token is gone, a new login works.
+    const user = nextUser()
+    let token = ''
+    await waitFor(async () => {
+      token = await login(user).catch(() => '')
+      return token !== ''
+    }, 'logins to work again')
+    const back = recordingClient({ url: sseUrl(), token, heartbeatTimeout: 5000 })
+    clients.push(back)
+    back.connection.open()
+    await back.untilStatus('open')
+    const id = await publishVia(instances[1], user, '3', { back: true })
+    await back.until(() => back.messages.length === 1)
+    expect(back.messages[0].lastEventId).toBe(id)
+    console.log(`[redis] Redis stopped: the open stream ended after ${endedMs} ms, a new stream request was refused (503) in ${refusedMs} ms`)
+    expect(['network', 'stream-ended']).toContain(client.errors[0].kind)
+    expect(refusedMs).toBeLessThan(1000)
+  })
+
   it('in Chromium with EventSource: the holder is killed, the page resumes with the Redis id as `lastEventId`, every alarm once, in order', async () => {
     browser = await launchChromium()
     const context = await browser.newContext()

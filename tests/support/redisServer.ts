@@ -10,16 +10,20 @@ export const REDIS_SERVER_PATH = '/usr/bin/redis-server'
 export interface RedisServer {
   /** e.g. `redis://127.0.0.1:41234` */
   url: string
+  port: number
   output(): string
   close(): Promise<void>
 }
 
-/** A throwaway redis-server: loopback only, a free port, nothing written to disk. */
-export async function startRedisServer(): Promise<RedisServer> {
+/**
+ * A throwaway redis-server: loopback only, a free port (or `port`, to restart one in place), nothing
+ * written to disk.
+ */
+export async function startRedisServer(port?: number): Promise<RedisServer> {
   if (!existsSync(REDIS_SERVER_PATH)) {
     throw new Error(`redis-server is required for this test and was not found at ${REDIS_SERVER_PATH}: apt-get install -y redis-server`)
   }
-  const port = await freePort()
+  port ??= await freePort()
   const dir = mkdtempSync(join(tmpdir(), 'sse-redis-'))
   const args = ['--bind', '127.0.0.1', '--port', String(port), '--save', '', '--appendonly', 'no', '--dir', dir]
   const child = await startChild(REDIS_SERVER_PATH, args, /Ready to accept connections/).catch((error: unknown) => {
@@ -28,6 +32,7 @@ export async function startRedisServer(): Promise<RedisServer> {
   })
   return {
     url: `redis://127.0.0.1:${port}`,
+    port,
     output: child.output,
     async close() {
       await child.stop()

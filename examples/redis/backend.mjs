@@ -77,6 +77,8 @@ export function createBackend(options) {
   const { redis, instance, log } = options
   /** @type {Map<string, number>} open streams of this instance, by user */
   const open = new Map()
+  /** @type {Set<ServerResponse>} */
+  const responses = new Set()
 
   /** @param {IncomingMessage} req */
   function requireInternal(req) {
@@ -99,10 +101,12 @@ export function createBackend(options) {
     const lastEventId = (typeof header === 'string' ? header : url.searchParams.get('lastEventId')) ?? ''
     if (closed.aborted) return
     open.set(user, (open.get(user) ?? 0) + 1)
+    responses.add(res)
     closed.addEventListener('abort', () => {
       const left = (open.get(user) ?? 1) - 1
       if (left > 0) open.set(user, left)
       else open.delete(user)
+      responses.delete(res)
     })
     const { heartbeatMs, retryMs } = options
     await serveUserStream(res, { redis, user, lastEventId: lastEventId.trim(), heartbeatMs, retryMs, log, closed })
@@ -166,9 +170,11 @@ export function createBackend(options) {
     },
     /** How many streams this instance holds now. */
     get openStreams() {
-      let count = 0
-      for (const n of open.values()) count += n
-      return count
+      return responses.size
+    },
+    /** Ends every open stream; each client resumes from its last id, on another instance if this one goes. */
+    endStreams() {
+      for (const res of responses) res.end()
     },
   }
 }

@@ -32,13 +32,14 @@ const backend = createBackend({ ...config, redis: /** @type {import('redis').Red
 const server = createServer(backend.handle)
 server.listen(config.port, config.host, () => log(`listening on http://${config.host}:${config.port}`))
 
-// A deploy stops instances with SIGTERM: end every stream now, so each client resumes at once,
-// through the proxy, on an instance that stays.
+// A deploy stops instances with SIGTERM. Streams never end by themselves, so a shutdown that waits
+// for open requests would wait until the instance is killed: end them now (each client resumes at
+// once, through the proxy, on an instance that stays) and let other requests finish.
 for (const signal of /** @type {const} */ (['SIGTERM', 'SIGINT'])) {
   process.once(signal, () => {
     log(`${signal}: closing ${backend.openStreams} streams`)
-    server.close()
-    server.closeAllConnections()
-    redis.close().finally(() => process.exit(0))
+    server.close(() => redis.close().finally(() => process.exit(0)))
+    backend.endStreams()
+    server.closeIdleConnections()
   })
 }

@@ -204,9 +204,12 @@ function publishLoop(via: () => Instance, user: string): { sent: Array<{ id: str
   }
 }
 
-/** SIGKILLs `instance` (no chance to close its streams) and starts a new one on the same port afterwards. */
-async function killed(instance: Instance, during: () => Promise<void>): Promise<void> {
-  await instance.child.stop('SIGKILL')
+/**
+ * Stops `instance` with `signal` (SIGKILL: no chance to close its streams), runs `during`, then starts
+ * a new instance on the same port.
+ */
+async function stopped(instance: Instance, signal: NodeJS.Signals, during: () => Promise<void>): Promise<void> {
+  await instance.child.stop(signal)
   try {
     await during()
   } finally {
@@ -362,7 +365,7 @@ describe('several instances behind nginx, events in Redis', () => {
     let reopenedAt = 0
     try {
       await client.until(() => client.messages.length >= 5, 5000, 'the first messages')
-      await killed(holder, async () => {
+      await stopped(holder, 'SIGKILL', async () => {
         killedAt = performance.now()
         await client.until(() => client.connection.state.reconnects === 1 && client.connection.state.status === 'open', 10_000, 'the reconnect')
         reopenedAt = performance.now()
@@ -389,6 +392,32 @@ describe('several instances behind nginx, events in Redis', () => {
     // retry: 1000 means a first wait of 0.5-1 s; the rest is nginx trying the dead instance and the other.
     expect(reconnectMs).toBeLessThan(2 * RETRY_MS + 1000)
     expect(await streamsOf(user)).toMatchObject({ [other.name]: 1 })
+  })
+
+  it('an instance stopped for a deploy (SIGTERM) ends its streams at once: the client resumes on the other one', async () => {
+    const user = nextUser()
+    const client = recordingClient({ url: sseUrl(), token: await login(user), heartbeatTimeout: 5000 })
+    clients.push(client)
+    client.connection.open()
+    await client.untilStatus('open')
+    const { holder, other } = await holderOf(user)
+    const first = await publishVia(other, user, '3', { n: 0 })
+    await client.until(() => client.messages.length === 1)
+    let reopenedMs = 0
+    const signalledAt = performance.now()
+    await stopped(holder, 'SIGTERM', async () => {
+      const during = await publishVia(other, user, '3', { n: 1 })
+      await client.until(() => client.connection.state.reconnects === 1 && client.connection.state.status === 'open', 5000, 'the reconnect')
+      reopenedMs = Math.round(performance.now() - signalledAt)
+      await client.until(() => client.messages.length === 2)
+      expect(client.messages.map((message) => message.lastEventId)).toEqual([first, during])
+    })
+    console.log(`[redis] SIGTERM of instance ${holder.name}: stream open again on ${other.name} ${reopenedMs} ms later`)
+    expect(holder.child.output()).toMatch(/SIGTERM: closing 1 streams/)
+    expect(holder.child.process.exitCode).toBe(0)
+    // One reconnect delay (retry: 1000, jittered), not a wait for the stream to end by itself (it never
+    // does) until the instance is killed (here after 2 s, under an orchestrator often after 30 s).
+    expect(reopenedMs).toBeLessThan(RETRY_MS + 1000)
   })
 
   it('Redis going away ends the open streams and answers new ones 503 at once; once it is back, streams open again', async () => {
@@ -474,7 +503,7 @@ describe('several instances behind nginx, events in Redis', () => {
       let reopenedAt = 0
       try {
         await waitForView((v) => v.alarms.length >= 4, 'the first alarms')
-        await killed(holder, async () => {
+        await stopped(holder, 'SIGKILL', async () => {
           killedAt = performance.now()
           await waitForView((v) => v.status === 'open' && v.sources.length === 2, 'the page to reconnect', 10_000)
           reopenedAt = performance.now()

@@ -48,6 +48,7 @@ function sendJson(res, status, body, headers = {}) {
  * @returns {Promise<Record<string, unknown>>}
  */
 async function readJson(req) {
+  req.setEncoding('utf8') // a character split across chunks stays whole
   let text = ''
   for await (const chunk of req) {
     text += chunk

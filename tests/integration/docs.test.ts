@@ -11,8 +11,10 @@ import { repoRoot } from '../support/packagedApp'
 //
 // 1. A copy of a file, or of a region of it. The line right before the block is
 //    `<!-- example: path/from/repo/root -->` or `<!-- example: path#region -->`; a region is what lies
-//    between the lines `… #region name` and `… #endregion name` (any comment syntax), dedented. Region
-//    marker lines inside what a block shows are left out of the comparison. The block must equal it.
+//    between the lines `… #region name` and `… #endregion name` (any comment syntax). Region marker
+//    lines inside what a block shows are left out, and a region and its block are compared without their
+//    common indentation (the docs may show it indented as in the file, or not). Otherwise the block must
+//    equal the file exactly.
 //    Every file under examples/ must be compiled or run by a test: a test file names it, or a folder
 //    that holds it (the test then compiles or runs that whole folder), by its path from the root.
 // 2. A shell block (```sh), without a marker. Each command (one per line, `&&` between commands) must
@@ -88,7 +90,9 @@ describe('docs that run: every fenced block in README.md and docs/*.md', () => {
   for (const block of blocks.filter((b) => b.marker?.startsWith('example:'))) {
     const target = block.marker!.slice('example:'.length).trim()
     it(`${where(block)} is ${target}`, () => {
-      expect(block.text).toBe(exampleText(target))
+      // A region may sit indented in its file: both sides are compared without their common indentation.
+      const shown = target.includes('#') ? dedent(block.text.split('\n')).join('\n') : block.text
+      expect(shown).toBe(exampleText(target))
     })
   }
 })

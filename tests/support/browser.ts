@@ -1,11 +1,10 @@
-import { createServer as createNetServer } from 'node:net'
-import type { AddressInfo } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import { createServer } from 'vite'
 import type { ViteDevServer } from 'vite'
 import type { MockBackend } from '../../playground/server/backend.ts'
 import { mockBackendPluginName } from '../../playground/server/vitePlugin.ts'
 import type { MockBackendPlugin } from '../../playground/server/vitePlugin.ts'
+import { freePort } from './freePort'
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
 
@@ -17,17 +16,6 @@ export interface Playground {
   backend: MockBackend
   server: ViteDevServer
   close(): Promise<void>
-}
-
-async function freePort(): Promise<number> {
-  const probe = createNetServer()
-  await new Promise<void>((resolve, reject) => {
-    probe.once('error', reject)
-    probe.listen(0, '127.0.0.1', resolve)
-  })
-  const { port } = probe.address() as AddressInfo
-  await new Promise<void>((resolve) => probe.close(() => resolve()))
-  return port
 }
 
 /**

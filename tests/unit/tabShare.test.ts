@@ -245,6 +245,25 @@ describe('election', () => {
     expect(next.messages().map((m) => m.message.id)).toEqual(['1'])
   })
 
+  it('Redis stream ids (`1700000000000-0`: strings, not numbers) resume and dedupe like any other id', async () => {
+    const [a, b, c] = await startTabs(3)
+    a.share.relay(msg('1700000000000-0'))
+    await browser.settle()
+    a.share.relay(msg('1700000000000-1'))
+    a.fake.crash()
+    await browser.settle()
+    const next = [b, c].find((t) => t.share.role === 'leader')!
+    const other = next === b ? c : b
+    const resumedFrom = next.leads()[0]
+    expect(['1700000000000-0', '1700000000000-1']).toContain(resumedFrom)
+    // The server replays after the id the new leader resumes from (XRANGE with an exclusive start).
+    if (resumedFrom === '1700000000000-0') next.share.relay(msg('1700000000000-1'))
+    next.share.relay(msg('1700000000001-0'))
+    await browser.settle()
+    expect(other.messages().map((m) => m.message.id)).toEqual(['1700000000000-0', '1700000000000-1', '1700000000001-0'])
+    expect(other.share.lastEventId).toBe('1700000000001-0')
+  })
+
   it('a tab that stops while waiting for the lock never leads', async () => {
     const [a, b, c] = await startTabs(3)
     b.share.stop()

@@ -1,59 +1,19 @@
-import { spawn } from 'node:child_process'
-import type { ChildProcess } from 'node:child_process'
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { createServer } from 'node:net'
-import type { AddressInfo } from 'node:net'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startMockServer } from '../../playground/server'
 import type { MockServer } from '../../playground/server'
 import { fastReconnect, recordingClient, sleep } from '../support/client'
 import type { RecordingClient } from '../support/client'
-
-const NGINX = '/usr/sbin/nginx'
+import { startNginx } from '../support/nginx'
+import type { Nginx } from '../support/nginx'
 
 let server: MockServer
-let nginx: ChildProcess | undefined
-let prefix: string
+let nginx: Nginx | undefined
 let proxyUrl: string
-let nginxLog = ''
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer()
-    probe.once('error', reject)
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as AddressInfo
-      probe.close(() => resolve(port))
-    })
-  })
-}
 
 beforeAll(async () => {
-  if (!existsSync(NGINX)) {
-    throw new Error(`nginx is required for this test and was not found at ${NGINX}: apt-get install -y nginx`)
-  }
   server = await startMockServer({ heartbeatMs: 0, retryMs: null })
-  const port = await freePort()
-  prefix = mkdtempSync(join(tmpdir(), 'sse-nginx-'))
-  const temp = (name: string): string => join(prefix, name)
-  writeFileSync(
-    join(prefix, 'nginx.conf'),
+  nginx = await startNginx(
     `
-worker_processes 1;
-pid ${temp('nginx.pid')};
-error_log ${temp('error.log')} warn;
-events { worker_connections 64; }
-http {
-  access_log ${temp('access.log')};
-  client_body_temp_path ${temp('client_body')};
-  proxy_temp_path ${temp('proxy')};
-  fastcgi_temp_path ${temp('fastcgi')};
-  uwsgi_temp_path ${temp('uwsgi')};
-  scgi_temp_path ${temp('scgi')};
-  server {
-    listen 127.0.0.1:${port};
     location /api/sse {
       proxy_pass http://127.0.0.1:${server.port};
       proxy_http_version 1.1;
@@ -65,40 +25,16 @@ http {
     }
     location / {
       proxy_pass http://127.0.0.1:${server.port};
-    }
-  }
-}
-`,
+    }`,
+    // Ready once it answers (401 without a token).
+    { path: '/api/sse', status: 401 },
   )
-  nginx = spawn(NGINX, ['-p', prefix, '-c', join(prefix, 'nginx.conf'), '-g', 'daemon off;'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  nginx.stderr?.on('data', (chunk: Buffer) => (nginxLog += chunk.toString()))
-  proxyUrl = `http://127.0.0.1:${port}/api/sse`
-  // Ready once it answers (401 without a token).
-  const started = Date.now()
-  for (;;) {
-    try {
-      const response = await fetch(proxyUrl)
-      await response.body?.cancel()
-      if (response.status === 401) break
-    } catch {
-      // not listening yet
-    }
-    if (nginx.exitCode !== null || Date.now() - started > 5000) throw new Error(`nginx did not start: ${nginxLog}`)
-    await sleep(50)
-  }
+  proxyUrl = `${nginx.url}/api/sse`
 })
 
 afterAll(async () => {
-  if (nginx && nginx.exitCode === null) {
-    const exited = new Promise((resolve) => nginx!.once('exit', resolve))
-    nginx.kill('SIGTERM')
-    await Promise.race([exited, sleep(2000)])
-    if (nginx.exitCode === null) nginx.kill('SIGKILL')
-  }
+  await nginx?.stop()
   await server?.close()
-  if (prefix) rmSync(prefix, { recursive: true, force: true })
 })
 
 function client(user: string): RecordingClient {

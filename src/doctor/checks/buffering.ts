@@ -24,7 +24,8 @@ export function checkBuffering(observations: Observations): Finding {
     return finding('buffering', 'fail', 'buffering.triggerLate', { latency: delivered.latency })
   }
   const bursts = burstsOf(probe)
-  const pings = bursts.find((b) => b.comments >= 2)
+  // After a real silence only: a doctor whose own event loop stalled reads queued pings at once too.
+  const pings = bursts.find((b) => b.comments >= 2 && b.silenceBefore >= HELD_SILENCE_MS)
   if (pings) return finding('buffering', 'fail', 'buffering.pingsTogether', { comments: pings.comments, units: pings.units, silence: pings.silenceBefore })
   const first = bursts[0]
   const answerAt = probe.response?.at ?? 0

@@ -1,0 +1,128 @@
+import { afterAll, describe, expect, it } from 'vitest'
+import type { CheckId } from '../../src/doctor/checkIds'
+import { startMockServer } from '../../playground/server'
+import { startContractServer } from '../support/contractServer'
+import type { ContractServerOptions } from '../support/contractServer'
+import { failures, line, runDoctorJson } from '../support/doctor'
+
+// The doctor against real servers on 127.0.0.1, with short windows: 2 s of listening, 0.7 s for each
+// later connection. Every run is independent, so they run side by side.
+
+const fast = ['--listen', '2s', '--replay-wait', '700ms']
+
+/** A running backend and the doctor arguments that reach it (credentials, trigger). */
+interface Backend {
+  url: string
+  args: string[]
+  close(): Promise<void>
+}
+
+const running: Backend[] = []
+afterAll(async () => {
+  await Promise.all(running.map((backend) => backend.close()))
+})
+
+async function playground(extra: string[] = []): Promise<Backend> {
+  // Ids from the time and pings every 300 ms, as a real deployment would (the dev server does the same).
+  const server = await startMockServer({ heartbeatMs: 300, firstId: Date.now() * 1000 })
+  const token = server.backend.tokens.issue('doctor')
+  return { url: server.sseUrl, args: ['--token', token, '--trigger', `${server.url}/api/scada`, ...extra], close: () => server.close() }
+}
+
+const origin = 'http://admin.example'
+
+async function contract(options: ContractServerOptions, extra: string[] = ['--trigger']): Promise<Backend> {
+  const server = await startContractServer(options)
+  const args = ['--token', server.token, ...extra.map((arg) => (arg === '--trigger' ? ['--trigger', server.sendUrl] : [arg])).flat()]
+  return { url: server.sseUrl, args, close: () => server.close() }
+}
+
+async function start(backend: Promise<Backend>): Promise<Backend> {
+  const started = await backend
+  running.push(started)
+  return started
+}
+
+/** Backends that keep the contract: the doctor must find nothing to fail. One line each. */
+const mustPass: Array<[name: string, start: () => Promise<Backend>]> = [
+  ['the playground backend (playground/server)', () => playground()],
+  ['the playground backend, streaming a POST with a body', () => playground(['--method', 'POST', '--body', '{"topics":["alarms"]}'])],
+  ['the playground backend, with the token in the query (eventsource transport)', () => playground(['--token-param', 'token'])],
+  ['a server that keeps every rule, with a trigger', () => contract({})],
+  ['a server that keeps every rule and sends on its own, without a trigger', () => contract({ tickMs: 250 }, [])],
+  ['a server with 200 ms heartbeats, for an app with heartbeatTimeout: 1000', () => contract({}, ['--trigger', '--heartbeat-timeout', '1s'])],
+  ['a server that allows the app\'s origin (CORS)', () => contract({ allowOrigin: origin }, ['--trigger', '--origin', origin])],
+]
+
+describe.concurrent('vue-sse-hub doctor passes', () => {
+  it.for(mustPass)('%s', async ([, begin]) => {
+    const backend = await start(begin())
+    const { code, report } = await runDoctorJson(backend.url, [...backend.args, ...fast])
+    expect(failures(report)).toEqual([])
+    expect(code).toBe(0)
+    expect(report.ok).toBe(true)
+    // Nothing left unchecked but what needs an option a run does not give.
+    const optional = backend.args.includes('--origin') ? [] : ['cors', 'cors-preflight']
+    if (!backend.args.includes('--trigger')) optional.push('delivery')
+    for (const skipped of report.checks.filter((c) => c.status === 'skip')) expect(optional).toContain(skipped.check)
+  })
+})
+
+interface Broken {
+  name: string
+  server: ContractServerOptions
+  /** The line that must fail, and its message. */
+  check: CheckId
+  message: string
+  /** Other lines that rightly fail with the same fault. */
+  alsoFails?: CheckId[]
+  args?: string[]
+}
+
+const broken: Broken[] = [
+  { name: 'no Content-Type', server: { contentType: null }, check: 'content-type', message: 'contentType.missing' },
+  { name: 'events without an id', server: { ids: 'none' }, check: 'ids', message: 'ids.missing' },
+  {
+    name: 'ids from a counter that starts at 1 on every connection',
+    server: { ids: 'per-connection', tickMs: 200 },
+    check: 'id-order',
+    message: 'idOrder.reused',
+    alsoFails: ['resume-header', 'resume-query'],
+  },
+  { name: 'the history replayed to a new connection without an id', server: { replayOnFresh: true }, check: 'fresh', message: 'fresh.history' },
+  {
+    name: 'a replay that starts with the given id',
+    server: { replay: 'from' },
+    check: 'resume-header',
+    message: 'resume.includesGiven',
+    alsoFails: ['resume-query'],
+  },
+  {
+    name: 'no heartbeat',
+    server: { heartbeatMs: 0 },
+    check: 'heartbeat',
+    message: 'heartbeat.tooQuiet',
+    args: ['--heartbeat-timeout', '1s'],
+  },
+  { name: 'gzip on the stream', server: { gzip: true }, check: 'content-encoding', message: 'contentEncoding.compressed' },
+  { name: 'a 200 login page instead of 401', server: { unauthorized: 'html-200' }, check: 'auth', message: 'auth.loginPage' },
+  {
+    name: 'no CORS headers for the app\'s origin',
+    server: {},
+    check: 'cors',
+    message: 'cors.noAllowOrigin',
+    alsoFails: ['cors-preflight'],
+    args: ['--origin', origin],
+  },
+]
+
+describe.concurrent('vue-sse-hub doctor fails, on the right line', () => {
+  it.for(broken)('$name', async ({ server, check, message, alsoFails = [], args = [] }) => {
+    const backend = await start(contract(server))
+    const { code, report } = await runDoctorJson(backend.url, [...backend.args, ...fast, ...args])
+    expect(line(report, check)).toMatchObject({ status: 'fail', message })
+    expect(line(report, check).fix).toBeTruthy()
+    expect(report.checks.filter((c) => c.status === 'fail').map((c) => c.check).sort()).toEqual([check, ...alsoFails].sort())
+    expect(code).toBe(1)
+  })
+})

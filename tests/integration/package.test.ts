@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import pkg from '../../package.json' with { type: 'json' }
+import { startMockServer } from '../../playground/server'
 
 // What `npm run build` publishes, built the same way into a scratch folder, and an app compiling
 // against it: the package must build, import only its peers, and type-check in a strict app
@@ -40,8 +41,9 @@ async function npxOutput(...args: string[]): Promise<string> {
 
 beforeAll(async () => {
   await rm(scratch, { recursive: true, force: true })
-  // The two steps of `npm run build`, into the scratch folder.
+  // The steps of `npm run build`, into the scratch folder.
   await npx('vite', 'build', '--outDir', dist, '--emptyOutDir', '--logLevel', 'warn')
+  await npx('vite', 'build', '-c', 'vite.cli.config.ts', '--outDir', dist, '--logLevel', 'warn')
   await npx('vue-tsc', '-p', 'tsconfig.build.json', '--outDir', dist)
 }, 120_000)
 
@@ -99,5 +101,28 @@ describe('the built package', () => {
     // Exactly the one mistake the app makes on purpose: the check ran and the option types reached the app.
     expect(ours).toHaveLength(1)
     expect(ours[0]).toMatch(/app\/main\.ts\(7,\d+\): error TS2769: No overload matches this call/)
+  })
+
+  it('ships the doctor as its bin: a Node script that imports only what Node ships, and runs', async () => {
+    const bin = join(dist, pkg.bin['vue-sse-hub'].replace(/^(\.\/)?dist\//, ''))
+    const code = await readFile(bin, 'utf8')
+    expect(code.startsWith('#!/usr/bin/env node\n')).toBe(true)
+    const imported = [...code.matchAll(/^import\b[^'"]*['"]([^'"]+)['"]/gm)].map((m) => m[1])
+    expect(imported.filter((id) => !id.startsWith('node:'))).toEqual([])
+
+    const server = await startMockServer({ heartbeatMs: 200, firstId: Date.now() * 1000 })
+    try {
+      const token = server.backend.tokens.issue('doctor')
+      const args = [bin, 'doctor', server.sseUrl, '--token', token, '--trigger', `${server.url}/api/scada`, '--listen', '1s', '--replay-wait', '300ms', '--json']
+      const { stdout } = await run(process.execPath, args, { cwd: root })
+      const report = JSON.parse(stdout) as { ok: boolean; checks: Array<{ check: string; status: string }> }
+      expect(report.checks.filter((c) => c.status === 'fail')).toEqual([])
+      expect(report.ok).toBe(true)
+      // A failing check makes the process exit with 1.
+      const refused = run(process.execPath, [bin, 'doctor', server.sseUrl, '--token', 'wrong', '--listen', '1s'], { cwd: root })
+      await expect(refused).rejects.toMatchObject({ code: 1, stdout: expect.stringContaining('FAIL  Status') })
+    } finally {
+      await server.close()
+    }
   })
 })

@@ -27,13 +27,26 @@ export function checkEvents(observations: Observations): Finding[] {
       : finding('ids', 'skip', 'events.noStream', {})
     return [why, { ...why, check: 'id-order' }, { ...why, check: 'event-data' }, retry]
   }
-  return [checkIdsPresent(all), checkIdOrder(observations), checkData(all), retry]
+  const unique = withoutReplays(all)
+  return [checkIdsPresent(unique), checkIdOrder(observations), checkData(unique), retry]
 }
 
-function checkIdsPresent(all: EventArrival[]): Finding {
-  const missing = all.filter((e) => e.id === undefined || e.id === '').length
-  if (missing > 0) return finding('ids', 'fail', 'ids.missing', { missing, total: all.length })
-  return finding('ids', 'pass', 'ids.ok', { total: all.length })
+/** The events with a replayed one (same id, same data) counted once. */
+function withoutReplays(all: EventArrival[]): EventArrival[] {
+  const seen = new Set<string>()
+  return all.filter((e) => {
+    if (e.id === undefined || e.id === '') return true
+    const key = `${e.id}\n${e.data}`
+    if (seen.has(key)) return false
+    seen.add(key)
+    return true
+  })
+}
+
+function checkIdsPresent(unique: EventArrival[]): Finding {
+  const missing = unique.filter((e) => e.id === undefined || e.id === '').length
+  if (missing > 0) return finding('ids', 'fail', 'ids.missing', { missing, total: unique.length })
+  return finding('ids', 'pass', 'ids.ok', { total: unique.length })
 }
 
 /**
@@ -44,14 +57,12 @@ function checkIdOrder(observations: Observations): Finding {
   const known = new Map<string, string>()
   let highest: string | undefined
   let numeric = true
-  let count = 0
   for (const { probe } of observations.connections) {
     const inStream = new Set<string>()
     let previous: string | undefined
     for (const event of eventsOf(probe)) {
       const id = event.id
       if (id === undefined || id === '') continue
-      count++
       if (inStream.has(id)) return finding('id-order', 'fail', 'idOrder.repeated', { id })
       const before = known.get(id)
       if (before !== undefined && before !== event.data) return finding('id-order', 'fail', 'idOrder.reused', { id })
@@ -68,6 +79,7 @@ function checkIdOrder(observations: Observations): Finding {
       if (numeric && (highest === undefined || compareNumericIds(id, highest) > 0)) highest = id
     }
   }
+  const count = known.size
   if (count === 0) return finding('id-order', 'skip', 'idOrder.noIds', {})
   if (!numeric) return finding('id-order', 'pass', 'idOrder.opaque', { count })
   const ids = [...known.keys()]
@@ -76,16 +88,7 @@ function checkIdOrder(observations: Observations): Finding {
   return finding('id-order', 'pass', 'idOrder.ok', { count, first, last: highest! })
 }
 
-function checkData(all: EventArrival[]): Finding {
-  // A replayed event (same id, same data) is counted once.
-  const seen = new Set<string>()
-  const unique = all.filter((e) => {
-    if (e.id === undefined || e.id === '') return true
-    const key = `${e.id}\n${e.data}`
-    if (seen.has(key)) return false
-    seen.add(key)
-    return true
-  })
+function checkData(unique: EventArrival[]): Finding {
   const types = new Map<string, number>()
   const invalid: EventArrival[] = []
   const untyped: EventArrival[] = []

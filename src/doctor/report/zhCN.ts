@@ -7,9 +7,9 @@ import type { ConnectRole } from '../progress'
 const d = durationFormat({ ms: ' 毫秒', s: ' 秒' })
 
 const cutCauses: Record<CutCause, (v: { silence: number; after: number; proxyTimeout: number }) => string> = {
-  proxy: (v) => `与 ${d(v.proxyTimeout)} 的代理读超时相符（nginx 的 proxy_read_timeout 默认 60 秒）：代理关闭了静默的流`,
-  idle: (v) => `可能的原因：中间某个代理或负载均衡的读超时（nginx：proxy_read_timeout），它会关闭静默 ${d(v.silence)} 的流`,
-  total: (v) => `当时仍有数据在传：可能是 ${d(v.after)} 的请求时长上限（服务端的异步请求超时，或代理的）`,
+  proxy: (v) => `与 ${d(v.proxyTimeout)}的代理读超时相符（nginx 的 proxy_read_timeout 默认 60 秒）：代理关闭了静默的流`,
+  idle: (v) => `可能的原因：中间某个代理或负载均衡的读超时（nginx：proxy_read_timeout），它会关闭静默 ${d(v.silence)}的流`,
+  total: (v) => `当时仍有数据在传：可能是 ${d(v.after)}的请求时长上限（服务端的异步请求超时，或代理的）`,
   server: () => '是服务端主动结束的',
 }
 
@@ -19,7 +19,7 @@ type ResumeValues = { name: string; via: 'header' | 'query'; fromId: string }
 function tooQuietWhy(v: HeartbeatValues): string {
   const reasons: string[] = []
   if (v.longest >= v.heartbeatTimeout) reasons.push(`客户端在 heartbeatTimeout（${d(v.heartbeatTimeout)}）后放弃并重连`)
-  if (v.longest >= v.proxyTimeout) reasons.push(`读超时为 ${d(v.proxyTimeout)} 的代理（nginx 默认值）会切断流`)
+  if (v.longest >= v.proxyTimeout) reasons.push(`读超时为 ${d(v.proxyTimeout)}的代理（nginx 默认值）会切断流`)
   return reasons.join('；')
 }
 
@@ -227,7 +227,7 @@ export const zhCNMessages: Messages = {
   }),
   'heartbeat.unseen': (v) => ({
     evidence: `在监听的 ${d(v.listened)}内没有心跳；最长静默 ${d(v.longest)}`,
-    fix: `监听时间要长于心跳间隔（--listen 75s）才能检查；客户端在 ${d(v.heartbeatTimeout)} 收不到任何字节后放弃。`,
+    fix: `监听时间要长于心跳间隔（--listen 75s）才能检查；客户端在 ${d(v.heartbeatTimeout)}收不到任何字节后放弃。`,
   }),
   'heartbeat.close': (v) => ({
     evidence: `最长静默 ${d(v.longest)}，接近 ${d(Math.min(v.heartbeatTimeout, v.proxyTimeout))}`,
@@ -281,10 +281,10 @@ export const zhCNMessages: Messages = {
     fix: '确认 trigger 是发给这个用户的（同样的凭据），并且服务端把事件写入已打开的流并 flush。',
   }),
   'delivery.late': (v) => ({
-    evidence: `消息 ${v.type}${v.id ? `（id ${v.id}）` : ''} 在 trigger 返回 ${d(v.latency)}后才到达`,
+    evidence: `消息 ${v.type}${v.id ? `（id ${v.id}）` : ' '}在 trigger 返回 ${d(v.latency)}后才到达`,
     fix: '服务端每个事件后 flush，并参见“缓冲”一行。',
   }),
-  'delivery.ok': (v) => ({ evidence: `消息 ${v.type}${v.id ? `（id ${v.id}）` : ''} 在触发 ${d(v.sincePulled)}后到达` }),
+  'delivery.ok': (v) => ({ evidence: `消息 ${v.type}${v.id ? `（id ${v.id}）` : ' '}在触发 ${d(v.sincePulled)}后到达` }),
 
   'resume.noIds': (v) => ({
     evidence: '未检查：没有带 id 的事件可供续传',

@@ -106,6 +106,26 @@ const broken: Broken[] = [
   },
   { name: 'gzip on the stream', server: { gzip: true }, check: 'content-encoding', message: 'contentEncoding.compressed' },
   { name: 'a 200 login page instead of 401', server: { unauthorized: 'html-200' }, check: 'auth', message: 'auth.loginPage' },
+  { name: 'a redirect to the login page instead of 401', server: { unauthorized: 'redirect' }, check: 'auth', message: 'auth.redirect' },
+  { name: 'a stream open to anyone', server: { unauthorized: 'open' }, check: 'auth', message: 'auth.openWithout' },
+  {
+    name: 'ids that go down',
+    server: { ids: 'countdown' },
+    check: 'id-order',
+    message: 'idOrder.backwards',
+    // Resume judges "at or before" by the numbers.
+    alsoFails: ['resume-header', 'resume-query'],
+  },
+  { name: 'data that is not JSON', server: { payload: 'text' }, check: 'event-data', message: 'data.invalid' },
+  { name: 'JSON without a messageType', server: { payload: 'untyped' }, check: 'event-data', message: 'data.noType' },
+  {
+    name: 'CORS without Allow-Credentials, for a cookie login',
+    server: { allowOrigin: origin, allowCredentials: false },
+    check: 'cors',
+    message: 'cors.noCredentials',
+    alsoFails: ['cors-preflight'],
+    args: ['--origin', origin, '--cookie', 'SESSION=1'],
+  },
   {
     name: 'no CORS headers for the app\'s origin',
     server: {},
@@ -124,5 +144,49 @@ describe.concurrent('vue-sse-hub doctor fails, on the right line', () => {
     expect(line(report, check).fix).toBeTruthy()
     expect(report.checks.filter((c) => c.status === 'fail').map((c) => c.check).sort()).toEqual([check, ...alsoFails].sort())
     expect(code).toBe(1)
+  })
+})
+
+interface Doubtful {
+  name: string
+  server: ContractServerOptions
+  /** The line that must warn, and its message. */
+  check: CheckId
+  message: string
+  alsoWarns?: CheckId[]
+}
+
+const doubtful: Doubtful[] = [
+  { name: 'no Cache-Control', server: { cacheControl: null }, check: 'cache-control', message: 'cacheControl.missing' },
+  { name: 'no X-Accel-Buffering', server: { accelBuffering: false }, check: 'x-accel-buffering', message: 'accel.missing' },
+  { name: 'a messageType that is not built in', server: { messageType: 'x-report' }, check: 'event-data', message: 'data.unknown' },
+  { name: 'retry: 50', server: { retryMs: 50 }, check: 'retry', message: 'retry.tooSmall' },
+  { name: 'ids from a counter that starts at 1', server: { ids: 'small' }, check: 'id-order', message: 'idOrder.small' },
+  {
+    name: 'no replay after a reconnect',
+    server: { replay: 'none' },
+    check: 'resume-header',
+    message: 'resume.noReplay',
+    alsoWarns: ['resume-query'],
+  },
+  { name: 'a stream that the server ends after 1 s', server: { endAfterMs: 1000 }, check: 'cut', message: 'cut.cut' },
+]
+
+describe.concurrent('vue-sse-hub doctor warns, and still exits 0', () => {
+  it.for(doubtful)('$name', async ({ server, check, message, alsoWarns = [] }) => {
+    const backend = await start(contract(server))
+    const { code, report } = await runDoctorJson(backend.url, [...backend.args, ...fast])
+    expect(failures(report)).toEqual([])
+    expect(line(report, check)).toMatchObject({ status: 'warn', message })
+    expect(line(report, check).fix).toBeTruthy()
+    expect(report.checks.filter((c) => c.status === 'warn').map((c) => c.check).sort()).toEqual([check, ...alsoWarns].sort())
+    expect(code).toBe(0)
+  })
+
+  it('names a request timeout when the stream ends on the second while bytes still flow', async () => {
+    const backend = await start(contract({ endAfterMs: 1000 }))
+    const { report } = await runDoctorJson(backend.url, [...backend.args, ...fast])
+    expect(line(report, 'cut').values).toMatchObject({ cause: 'total', dropped: false })
+    expect(line(report, 'cut').evidence).toMatch(/^the stream was ended after 1\.0 s, \d+ ms after the last byte; bytes were still flowing/)
   })
 })

@@ -15,10 +15,36 @@ export interface ContractServerOptions {
   contentType?: string | null
   /**
    * `sequence`: one growing sequence started from the time; `none`: no `id:` lines; `per-connection`:
-   * a counter that starts at 1 on every connection (so ids are reused for other messages).
+   * a counter that starts at 1 on every connection (so ids are reused for other messages);
+   * `countdown`: a sequence that goes down; `small`: a sequence that starts at 1.
    * @default 'sequence'
    */
-  ids?: 'sequence' | 'none' | 'per-connection'
+  ids?: 'sequence' | 'none' | 'per-connection' | 'countdown' | 'small'
+  /**
+   * What `data` is: the JSON envelope, JSON without messageType, or plain text.
+   * @default 'envelope'
+   */
+  payload?: 'envelope' | 'untyped' | 'text'
+  /**
+   * The messageType of every message.
+   * @default '3'
+   */
+  messageType?: string
+  /**
+   * `retry:` sent when a stream opens.
+   * @default 2000
+   */
+  retryMs?: number
+  /**
+   * Cache-Control of the stream; null sends none.
+   * @default 'no-cache'
+   */
+  cacheControl?: string | null
+  /**
+   * End every stream cleanly this many ms after it opens (a request timeout); 0 never.
+   * @default 0
+   */
+  endAfterMs?: number
   /**
    * What a request with a last id gets first: the events `after` it, the events `from` it (the given
    * one included), or `none`.
@@ -46,10 +72,11 @@ export interface ContractServerOptions {
    */
   gzip?: boolean
   /**
-   * The answer to a request without the token: a JSON 401, or a 200 login page.
+   * The answer to a request without the token: a JSON 401, a 200 login page, a redirect to the login
+   * page, or the stream itself (no check at all).
    * @default 'json-401'
    */
-  unauthorized?: 'json-401' | 'html-200'
+  unauthorized?: 'json-401' | 'html-200' | 'redirect' | 'open'
   /**
    * Send `X-Accel-Buffering: no`.
    * @default true
@@ -60,6 +87,11 @@ export interface ContractServerOptions {
    * @default undefined
    */
   allowOrigin?: string
+  /**
+   * With `allowOrigin`, also send `Access-Control-Allow-Credentials: true`.
+   * @default true
+   */
+  allowCredentials?: boolean
 }
 
 export interface ContractServer {
@@ -83,8 +115,10 @@ export async function startContractServer(options: ContractServerOptions = {}): 
   const heartbeatMs = options.heartbeatMs ?? 200
   const history: Array<{ id: number; data: string }> = []
   const streams = new Set<Stream>()
-  let seq = Date.now() * 1000
+  const firstId = ids === 'small' ? 0 : ids === 'countdown' ? 9_000_000_000 : Date.now() * 1000
+  let seq = firstId
   let sent = 0
+  const next = (): number => (ids === 'countdown' ? --seq : ++seq)
 
   interface Stream {
     write(text: string): void
@@ -96,8 +130,15 @@ export async function startContractServer(options: ContractServerOptions = {}): 
     return `${id}data: ${event.data}\n\n`
   }
 
+  function payload(n: number): string {
+    const messageData = { n }
+    if (options.payload === 'text') return `message ${n}`
+    if (options.payload === 'untyped') return JSON.stringify({ messageData })
+    return JSON.stringify({ messageType: options.messageType ?? '3', messageData })
+  }
+
   function send(): void {
-    const event = { id: ++seq, data: JSON.stringify({ messageType: '3', messageData: { n: ++sent } }) }
+    const event = { id: next(), data: payload(++sent) }
     history.push(event)
     for (const stream of streams) stream.write(eventText(stream, event))
   }
@@ -107,21 +148,25 @@ export async function startContractServer(options: ContractServerOptions = {}): 
   function cors(req: IncomingMessage, headers: Record<string, string>): void {
     if (options.allowOrigin === undefined || req.headers.origin !== options.allowOrigin) return
     headers['Access-Control-Allow-Origin'] = options.allowOrigin
-    headers['Access-Control-Allow-Credentials'] = 'true'
+    if (options.allowCredentials ?? true) headers['Access-Control-Allow-Credentials'] = 'true'
     headers.Vary = 'Origin'
   }
 
   function openStream(req: IncomingMessage, res: ServerResponse, url: URL): void {
     const auth = req.headers.authorization ?? ''
-    if (auth !== `Bearer ${TOKEN}` && url.searchParams.get('token') !== TOKEN) {
-      if (options.unauthorized === 'html-200') {
+    if (auth !== `Bearer ${TOKEN}` && url.searchParams.get('token') !== TOKEN && options.unauthorized !== 'open') {
+      if (options.unauthorized === 'redirect') {
+        res.writeHead(302, { Location: '/login?next=%2Fapi%2Fsse' }).end()
+      } else if (options.unauthorized === 'html-200') {
         res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }).end('<!doctype html><title>Sign in</title><form>...</form>')
       } else {
         res.writeHead(401, { 'Content-Type': 'application/json' }).end(JSON.stringify({ detail: 'token missing or expired' }))
       }
       return
     }
-    const headers: Record<string, string> = { 'Cache-Control': 'no-cache', Connection: 'keep-alive' }
+    const headers: Record<string, string> = { Connection: 'keep-alive' }
+    const cacheControl = options.cacheControl === undefined ? 'no-cache' : options.cacheControl
+    if (cacheControl !== null) headers['Cache-Control'] = cacheControl
     if (contentType !== null) headers['Content-Type'] = contentType
     if (options.accelBuffering ?? true) headers['X-Accel-Buffering'] = 'no'
     cors(req, headers)
@@ -133,18 +178,23 @@ export async function startContractServer(options: ContractServerOptions = {}): 
     out?.pipe(res)
     const stream: Stream = { write: (text) => void (out ?? res).write(text), counter: 0 }
 
-    stream.write('retry: 2000\n\n')
+    stream.write(`retry: ${options.retryMs ?? 2000}\n\n`)
     const header = req.headers['last-event-id']
     const last = (Array.isArray(header) ? header[0] : header) ?? url.searchParams.get('lastEventId')
     const from = last !== null && /^\d+$/.test(last) ? Number(last) : null
     if (from !== null && replay !== 'none') {
-      for (const event of history) if (replay === 'from' ? event.id >= from : event.id > from) stream.write(eventText(stream, event))
+      // History in the order it was sent, so the countdown server replays what came "after" too.
+      const after = history.findIndex((event) => event.id === from)
+      const replayed = after === -1 ? history.filter((e) => e.id > from) : history.slice(replay === 'from' ? after : after + 1)
+      for (const event of replayed) stream.write(eventText(stream, event))
     }
     if (from === null && options.replayOnFresh) for (const event of history) stream.write(eventText(stream, event))
     streams.add(stream)
     const ping = heartbeatMs > 0 ? setInterval(() => stream.write(': ping\n\n'), heartbeatMs) : undefined
+    const end = options.endAfterMs ? setTimeout(() => (out ?? res).end(), options.endAfterMs) : undefined
     res.on('close', () => {
       clearInterval(ping)
+      clearTimeout(end)
       streams.delete(stream)
     })
   }

@@ -9,6 +9,7 @@ import { runDoctorCli } from '../support/doctor'
 // progress on stderr, the help, and the sample report that README.md shows.
 
 const samplePath = fileURLToPath(new URL('../../examples/doctor/sample-report.txt', import.meta.url))
+const readmePath = fileURLToPath(new URL('../../README.md', import.meta.url))
 /**
  * `DOCTOR_SAMPLE_LISTEN=75s npx vitest run tests/integration/doctorCli.test.ts` writes the sample anew
  * from a run of that length; otherwise the test compares a short run with it.
@@ -26,7 +27,7 @@ afterAll(async () => {
 })
 
 function args(extra: string[]): string[] {
-  return ['doctor', flawed.sseUrl, '--token', flawed.token, '--trigger', flawed.sendUrl, '--replay-wait', '700ms', ...extra]
+  return ['doctor', flawed.sseUrl, '--token', flawed.token, '--trigger', flawed.sendUrl, ...extra]
 }
 
 /** The report with what changes from run to run made alike: the address, times, ids, counts. */
@@ -41,7 +42,8 @@ function normalise(report: string, url: string): string {
 
 describe('vue-sse-hub doctor, the readable report', () => {
   it('is the sample in README.md (examples/doctor/sample-report.txt), times and ids aside', async () => {
-    const run = await runDoctorCli(args(['--listen', sampleListen ?? '2s']))
+    // The sample is written with the defaults but --listen; the check runs in seconds.
+    const run = await runDoctorCli(args(sampleListen !== undefined ? ['--listen', sampleListen] : ['--listen', '2s', '--replay-wait', '700ms']))
     expect(run.code).toBe(1)
     const shown = 'http://127.0.0.1:8080/api/sse'
     if (sampleListen !== undefined) {
@@ -49,10 +51,11 @@ describe('vue-sse-hub doctor, the readable report', () => {
     }
     const sample = await readFile(samplePath, 'utf8')
     expect(normalise(run.stdout, flawed.sseUrl)).toBe(normalise(sample, shown))
+    expect(await readFile(readmePath, 'utf8')).toContain(`<!-- example: examples/doctor/sample-report.txt -->\n\`\`\`text\n${sample}\`\`\`\n`)
   }, 120_000)
 
   it('gives each failure its fix, and the exit code 1', async () => {
-    const run = await runDoctorCli(args(['--listen', '1s']))
+    const run = await runDoctorCli(args(['--listen', '1s', '--replay-wait', '300ms']))
     const lines = run.stdout.split('\n')
     const gzip = lines.findIndex((l) => l.startsWith('FAIL  Content-Encoding'))
     expect(lines[gzip]).toContain('gzip: compression buffers small events')
@@ -64,7 +67,7 @@ describe('vue-sse-hub doctor, the readable report', () => {
   })
 
   it('speaks Chinese with --lang zh-CN, the columns still aligned', async () => {
-    const run = await runDoctorCli(args(['--listen', '1s', '--lang', 'zh-CN']))
+    const run = await runDoctorCli(args(['--listen', '1s', '--replay-wait', '300ms', '--lang', 'zh-CN']))
     // A Chinese title takes two columns a character: 认证 is as wide as "Auth".
     expect(run.stdout).toMatch(/^失败 {2}Content-Encoding {3}gzip：压缩会把小事件攒到一个块满才发出/m)
     expect(run.stdout).toMatch(/^失败 {2}认证 {15}不带凭据：200 text\/html/m)
@@ -75,7 +78,7 @@ describe('vue-sse-hub doctor, the readable report', () => {
   })
 
   it('shows its progress on stderr while it listens, and keeps stdout for the report', async () => {
-    const run = await runDoctorCli(args(['--listen', '1500ms']))
+    const run = await runDoctorCli(args(['--listen', '1500ms', '--replay-wait', '300ms']))
     expect(run.stderr).toMatch(/^listening 1\.0 s of 1\.5 s: 1 event, \d+ comments?, longest silence \d+ ms$/m)
     expect(run.stderr).toContain('connecting: resuming with Last-Event-ID')
     expect(run.stdout).not.toContain('listening')

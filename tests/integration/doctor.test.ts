@@ -31,10 +31,16 @@ async function playground(extra: string[] = []): Promise<Backend> {
 
 const origin = 'http://admin.example'
 
+/**
+ * A contract server; in `extra`, `--trigger` stands for its send URL and `--trigger-command` for a shell
+ * command that POSTs to it.
+ */
 async function contract(options: ContractServerOptions, extra: string[] = ['--trigger']): Promise<Backend> {
   const server = await startContractServer(options)
-  const args = ['--token', server.token, ...extra.map((arg) => (arg === '--trigger' ? ['--trigger', server.sendUrl] : [arg])).flat()]
-  return { url: server.sseUrl, args, close: () => server.close() }
+  const command = `"${process.execPath}" -e "fetch('${server.sendUrl}', { method: 'POST' }).then((r) => process.exit(r.ok ? 0 : 1))"`
+  const expand = (arg: string): string[] =>
+    arg === '--trigger' ? ['--trigger', server.sendUrl] : arg === '--trigger-command' ? ['--trigger', command] : [arg]
+  return { url: server.sseUrl, args: ['--token', server.token, ...extra.flatMap(expand)], close: () => server.close() }
 }
 
 async function start(backend: Promise<Backend>): Promise<Backend> {
@@ -49,6 +55,7 @@ const mustPass: Array<[name: string, start: () => Promise<Backend>]> = [
   ['the playground backend, streaming a POST with a body', () => playground(['--method', 'POST', '--body', '{"topics":["alarms"]}'])],
   ['the playground backend, with the token in the query (eventsource transport)', () => playground(['--token-param', 'token'])],
   ['a server that keeps every rule, with a trigger', () => contract({})],
+  ['a server that keeps every rule, with a shell command as the trigger', () => contract({}, ['--trigger-command'])],
   ['a server that keeps every rule and sends on its own, without a trigger', () => contract({ tickMs: 250 }, [])],
   ['a server with 200 ms heartbeats, for an app with heartbeatTimeout: 1000', () => contract({}, ['--trigger', '--heartbeat-timeout', '1s'])],
   ['a server that allows the app\'s origin (CORS)', () => contract({ allowOrigin: origin }, ['--trigger', '--origin', origin])],
@@ -76,7 +83,9 @@ interface Broken {
   message: string
   /** Other lines that rightly fail with the same fault. */
   alsoFails?: CheckId[]
+  /** More doctor arguments (a `--trigger` here replaces the server's send URL). */
   args?: string[]
+  evidence?: RegExp
 }
 
 const broken: Broken[] = [
@@ -127,6 +136,14 @@ const broken: Broken[] = [
     args: ['--origin', origin, '--cookie', 'SESSION=1'],
   },
   {
+    name: 'a trigger command that fails',
+    server: {},
+    check: 'delivery',
+    message: 'delivery.triggerFailed',
+    args: ['--trigger', 'echo "no such endpoint" >&2; exit 3'],
+    evidence: /^the trigger failed: exit code 3: no such endpoint$/,
+  },
+  {
     name: 'no CORS headers for the app\'s origin',
     server: {},
     check: 'cors',
@@ -137,10 +154,11 @@ const broken: Broken[] = [
 ]
 
 describe.concurrent('vue-sse-hub doctor fails, on the right line', () => {
-  it.for(broken)('$name', async ({ server, check, message, alsoFails = [], args = [] }) => {
-    const backend = await start(contract(server))
+  it.for(broken)('$name', async ({ server, check, message, alsoFails = [], args = [], evidence }) => {
+    const backend = await start(contract(server, args.includes('--trigger') ? [] : ['--trigger']))
     const { code, report } = await runDoctorJson(backend.url, [...backend.args, ...fast, ...args])
     expect(line(report, check)).toMatchObject({ status: 'fail', message })
+    if (evidence) expect(line(report, check).evidence).toMatch(evidence)
     expect(line(report, check).fix).toBeTruthy()
     expect(report.checks.filter((c) => c.status === 'fail').map((c) => c.check).sort()).toEqual([check, ...alsoFails].sort())
     expect(code).toBe(1)

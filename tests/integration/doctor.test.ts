@@ -204,7 +204,8 @@ describe.concurrent('vue-sse-hub doctor warns, and still exits 0', () => {
   it('names a request timeout when the stream ends on the second while bytes still flow', async () => {
     const backend = await start(contract({ endAfterMs: 1000 }))
     const { report } = await runDoctorJson(backend.url, [...backend.args, ...fast])
-    expect(line(report, 'cut').values).toMatchObject({ cause: 'total', dropped: false })
-    expect(line(report, 'cut').evidence).toMatch(/^the stream was ended after 1\.0 s, \d+ ms after the last byte; bytes were still flowing/)
+    expect(line(report, 'cut').values, JSON.stringify(line(report, 'cut'))).toMatchObject({ cause: 'total', dropped: false })
+    // About 1 s: the server's timer and the doctor's reads each run a little early or late.
+    expect(line(report, 'cut').evidence).toMatch(/^the stream was ended after (9\d\d ms|1\.\d s), \d+ ms after the last byte; bytes were still flowing/)
   })
 })

@@ -35,11 +35,13 @@ export function checkCut(observations: Observations): Finding {
 function causeOf(open: number, silence: number, dropped: boolean, proxyTimeout: number): CutCause {
   if (Math.abs(silence - proxyTimeout) <= Math.max(500, proxyTimeout * 0.02)) return 'proxy'
   if (silence >= IDLE_MS && (dropped || isRound(silence))) return 'idle'
-  if (silence < IDLE_MS && open >= IDLE_MS && isRound(open)) return 'total'
+  if (silence < IDLE_MS && isRound(open)) return 'total'
   return 'server'
 }
 
+/** Close to a whole number of seconds (one at least). */
 function isRound(ms: number): boolean {
-  const off = ms - Math.round(ms / 1000) * 1000
-  return off >= -ROUND_EARLY_MS && off <= ROUND_LATE_MS
+  const seconds = Math.round(ms / 1000)
+  const off = ms - seconds * 1000
+  return seconds >= 1 && off >= -ROUND_EARLY_MS && off <= ROUND_LATE_MS
 }

@@ -3,6 +3,7 @@ import { request } from 'node:http'
 import { join, relative } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import pkg from '../../package.json' with { type: 'json' }
+import { parseDoctorArgs } from '../../src/doctor/args'
 import { openStream, startExampleServer } from '../support/exampleServer'
 import type { ExampleServer } from '../support/exampleServer'
 import { repoRoot } from '../support/packagedApp'
@@ -21,7 +22,9 @@ import { repoRoot } from '../support/packagedApp'
 //    be one this repository answers for: `npm ci`; `npm test`; `npm run <a script of package.json>`;
 //    `npm install <this package and its peers>`; `node <a file under examples/>`, which is run here;
 //    `curl …`, replayed here with fetch against what `node` started in the same document (host and
-//    port replaced by where it listens). A line that runs `npm test` must be a line of .ci/run too:
+//    port replaced by where it listens); `npx vue-sse-hub …` (the package's bin), whose command line
+//    must be one the doctor runs (its options and values accepted: it is not run against the reader's
+//    server; doctor.test.ts runs it against the example server). A line that runs `npm test` must be a line of .ci/run too:
 //    CI runs what the README tells a contributor to run.
 // 3. A server's answer (```http), preceded by `<!-- response: <server script> <METHOD> <path> -->`.
 //    The script (only examples/server/server.mjs so far) is started with node, the request made, and
@@ -150,6 +153,8 @@ describe('docs that run: shell blocks', () => {
               expect(words[1], `${context}: only the example server is started here`).toBe('examples/server/server.mjs')
               server = await startExampleServer()
               servers.push(server)
+            } else if (words[0] === 'npx' && Object.keys(pkg.bin).includes(words[1])) {
+              expect(parseDoctorArgs(words.slice(2)), context).toMatchObject({ kind: 'run' })
             } else if (words[0] === 'curl') {
               expect(server, `${context}: no server started before it in ${doc}`).toBeDefined()
               await replayCurl(words, server!, context)

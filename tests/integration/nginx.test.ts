@@ -1,21 +1,10 @@
-import { readFileSync } from 'node:fs'
-import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startMockServer } from '../../playground/server'
 import type { MockServer } from '../../playground/server'
 import { fastReconnect, recordingClient, sleep } from '../support/client'
 import type { RecordingClient } from '../support/client'
-import { startNginx } from '../support/nginx'
+import { docsSseLocation, startNginx } from '../support/nginx'
 import type { Nginx } from '../support/nginx'
-
-/**
- * The SSE location of docs/backend.md (examples/nginx/sse.conf), proxying to the mock backend, with a
- * read timeout of 2 s instead of 1 h so that the test sees nginx cut a silent stream.
- */
-function sseLocation(port: number): string {
-  const location = readFileSync(fileURLToPath(new URL('../../examples/nginx/sse.conf', import.meta.url)), 'utf8')
-  return location.replace('http://backend', `http://127.0.0.1:${port}`).replace(/proxy_read_timeout [^;]+;/, 'proxy_read_timeout 2s;')
-}
 
 let server: MockServer
 let nginx: Nginx | undefined
@@ -27,7 +16,7 @@ beforeAll(async () => {
     (listen) => `
   server {
     listen ${listen};
-    ${sseLocation(server.port)}
+    ${docsSseLocation(`http://127.0.0.1:${server.port}`, '2s')}
     location / {
       proxy_pass http://127.0.0.1:${server.port};
     }

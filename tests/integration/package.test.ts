@@ -1,6 +1,8 @@
+import { execFile } from 'node:child_process'
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { join, relative } from 'node:path'
+import { promisify } from 'node:util'
 import { build } from 'vite'
 import type { Rolldown } from 'vite'
 import type { Browser, Page } from 'playwright-core'
@@ -14,7 +16,11 @@ import { packTarball, prepareApp, repoRoot, serveApp, tool } from '../support/pa
 // The package as a user gets it: `npm pack`, the linters of the npm ecosystem on the tarball, the
 // tarball installed with npm into a copy of examples/app (the README's code in the official vue-ts
 // template), built for production with Element Plus fully imported and imported on demand, and run in
-// Chromium against the docs' example server.
+// Chromium against the docs' example server; its `vue-sse-hub doctor` command run with npx there.
+
+const run = promisify(execFile)
+/** The doctor's file in dist/, from the package's bin. */
+const bin = relative('dist', pkg.bin['vue-sse-hub'])
 
 let scratch: string
 let tarball: string
@@ -47,19 +53,51 @@ describe('the tarball', () => {
     expect(pkg).not.toHaveProperty('dependencies')
   })
 
-  it('holds ES modules that import only each other and the peer dependencies', async () => {
+  it('holds ES modules that import only each other and the peer dependencies (the doctor: only Node\'s modules)', async () => {
     const dist = join(app, 'node_modules', 'vue-sse-hub', 'dist')
     const files = (await readdir(dist, { recursive: true })).filter((file) => file.endsWith('.js'))
     expect(files).toContain('index.js')
+    expect(files).toContain(bin)
     const peers = Object.keys(pkg.peerDependencies)
     for (const file of files) {
       const code = await readFile(join(dist, file), 'utf8')
-      const specifiers = [...code.matchAll(/\b(?:from|import)\s*\(?\s*["']([^"']+)["']/g)].map((m) => m[1])
-      const foreign = specifiers.filter((id) => !id.startsWith('.') && !peers.some((p) => id === p || id.startsWith(`${p}/`)))
-      expect(foreign, file).toEqual([])
+      const specifiers = importedSpecifiers(code)
+      // The library runs in the app's bundle; the doctor runs in Node, bundled whole.
+      const allowed = file === bin ? (id: string) => id.startsWith('node:') : (id: string) => id.startsWith('.') || peers.some((p) => id === p || id.startsWith(`${p}/`))
+      expect(specifiers.filter((id) => !allowed(id)), file).toEqual([])
     }
   })
+
+  it('installs the doctor as the vue-sse-hub command: npx runs it, and it checks the example server', async () => {
+    const doctor = (...args: string[]) => run('npx', ['--no', 'vue-sse-hub', 'doctor', ...args], { cwd: app })
+    expect((await doctor('--help')).stdout).toMatch(/^Usage: vue-sse-hub doctor <url> \[options\]/)
+
+    const server = await startExampleServer()
+    try {
+      const sse = `${server.origin}/api/sse`
+      const trigger = server.pushCommand('alice-token', '4', { alarmId: 'doctor', title: 'Doctor' })
+      const { stdout } = await doctor(sse, '--token', 'alice-token', '--trigger', trigger, '--listen', '1s', '--replay-wait', '300ms', '--json')
+      const report = JSON.parse(stdout) as { ok: boolean; checks: Array<{ check: string; status: string }> }
+      expect(report.checks.filter((c) => c.status === 'fail')).toEqual([])
+      expect(report.checks.find((c) => c.check === 'delivery')?.status).toBe('pass')
+      expect(report.ok).toBe(true)
+      // A failing line is the exit code 1.
+      await expect(doctor(sse, '--token', 'wrong', '--listen', '1s')).rejects.toMatchObject({ code: 1, stdout: expect.stringMatching(/^FAIL {2}Status/m) })
+    } finally {
+      await server.stop()
+    }
+  }, 60_000)
 })
+
+/**
+ * What a module of the dist imports: its `import`/`export … from` statements (each starts a line in
+ * the build's output) and `import('…')` calls; text in its strings that reads like one is not.
+ */
+function importedSpecifiers(code: string): string[] {
+  const statements = code.matchAll(/^(?:import|export)\b(?:[^'"]*?\bfrom)?\s*["']([^"']+)["']/gm)
+  const calls = code.matchAll(/\bimport\(\s*["']([^"']+)["']\s*\)/g)
+  return [...statements, ...calls].map((m) => m[1])
+}
 
 describe('types in an app', () => {
   // The package's own declarations checked (skipLibCheck off) and used, under each resolution an app

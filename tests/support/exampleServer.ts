@@ -11,6 +11,11 @@ export interface ExampleServer {
   origin: string
   /** POST /api/push as the user of `token`; resolves to the event id. */
   push(token: string, messageType: string, messageData: unknown): Promise<number>
+  /**
+   * A shell command that does what `push` does, for `vue-sse-hub doctor --trigger`: the doctor POSTs
+   * to a trigger URL without a body, and /api/push takes the message as its JSON body.
+   */
+  pushCommand(token: string, messageType: string, messageData: unknown): string
   /** Ends the process (a restart is a new `startExampleServer()`). */
   stop(): Promise<void>
 }
@@ -47,6 +52,17 @@ export async function startExampleServer(port = 0): Promise<ExampleServer> {
       if (!response.ok) throw new Error(`push answered ${response.status}: ${await response.text()}`)
       return ((await response.json()) as { id: number }).id
     },
+    pushCommand(token, messageType, messageData) {
+      const request = {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ messageType, messageData }),
+      }
+      const script =
+        `fetch(${JSON.stringify(`${origin}/api/push`)}, ${JSON.stringify(request)})` +
+        '.then(async (r) => { if (!r.ok) { console.error(r.status, await r.text()); process.exit(1) } })'
+      return `${shellQuote(process.execPath)} -e ${shellQuote(script)}`
+    },
     stop: () =>
       new Promise((resolve) => {
         if (child.exitCode !== null) return resolve()
@@ -54,6 +70,11 @@ export async function startExampleServer(port = 0): Promise<ExampleServer> {
         child.kill()
       }),
   }
+}
+
+/** `text` as one word of a POSIX shell. */
+function shellQuote(text: string): string {
+  return `'${text.replaceAll("'", `'\\''`)}'`
 }
 
 /** One SSE event as a client reads it. */

@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { connect } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { startChild } from './childProcess'
 import { freePort } from './freePort'
 
@@ -14,6 +15,16 @@ export interface Nginx {
   /** Its error log and anything it printed. */
   output(): string
   close(): Promise<void>
+}
+
+/**
+ * The SSE location of docs/backend.md (examples/nginx/sse.conf) proxying to `upstream`
+ * (`http://127.0.0.1:<port>`), with `readTimeout` instead of its 1 h when given (so that a test sees
+ * nginx cut a silent stream).
+ */
+export function docsSseLocation(upstream: string, readTimeout?: string): string {
+  const location = readFileSync(fileURLToPath(new URL('../../examples/nginx/sse.conf', import.meta.url)), 'utf8').replace('http://backend', upstream)
+  return readTimeout === undefined ? location : location.replace(/proxy_read_timeout [^;]+;/, `proxy_read_timeout ${readTimeout};`)
 }
 
 /** Resolves whether something accepts TCP connections on 127.0.0.1:`port`. */

@@ -3,6 +3,7 @@ import type { CheckId } from '../../src/doctor/checkIds'
 import { startMockServer } from '../../playground/server'
 import { startContractServer } from '../support/contractServer'
 import type { ContractServerOptions } from '../support/contractServer'
+import { startExampleServer } from '../support/exampleServer'
 import { failures, line, runDoctorJson } from '../support/doctor'
 
 // The doctor against real servers on 127.0.0.1, with short windows: 2 s of listening, 0.7 s for each
@@ -27,6 +28,16 @@ async function playground(extra: string[] = []): Promise<Backend> {
   const server = await startMockServer({ heartbeatMs: 300, firstId: Date.now() * 1000 })
   const token = server.backend.tokens.issue('doctor')
   return { url: server.sseUrl, args: ['--token', token, '--trigger', `${server.url}/api/scada`, ...extra], close: () => server.close() }
+}
+
+/**
+ * The docs' minimal server (examples/server/server.mjs), run as the docs say, as alice; the trigger is
+ * its `POST /api/push`.
+ */
+async function exampleServer(credentials: string[], extra: string[] = []): Promise<Backend> {
+  const server = await startExampleServer()
+  const trigger = server.pushCommand('alice-token', '4', { alarmId: 'doctor', title: 'Sent for the doctor' })
+  return { url: `${server.origin}/api/sse`, args: [...credentials, '--trigger', trigger, ...extra], close: () => server.stop() }
 }
 
 const origin = 'http://admin.example'
@@ -55,11 +66,15 @@ async function start(backend: Promise<Backend>): Promise<Backend> {
  */
 const quietServerSkips: CheckId[] = ['ids', 'id-order', 'event-data', 'buffering', 'resume-header', 'resume-query', 'fresh']
 
+/** A server whose heartbeats are further apart than the run listens: the line says to listen longer. */
+const heartbeatUnseen: CheckId[] = ['heartbeat']
+
 /**
- * Backends that keep the contract: the doctor must find nothing to fail. One line each; the third
- * element names the lines that may be skipped beyond those needing an option the run does not give.
+ * Backends that keep the contract: the doctor must find nothing to fail, nor to warn about. One line
+ * each; the third element names the lines that may be skipped beyond those needing an option the run
+ * does not give, the fourth the lines that may warn.
  */
-const mustPass: Array<[name: string, start: () => Promise<Backend>, mayAlsoSkip?: CheckId[]]> = [
+const mustPass: Array<[name: string, start: () => Promise<Backend>, mayAlsoSkip?: CheckId[], mayWarn?: CheckId[]]> = [
   ['the playground backend (playground/server)', () => playground()],
   ['the playground backend, streaming a POST with a body', () => playground(['--method', 'POST', '--body', '{"topics":["alarms"]}'])],
   ['the playground backend, with the token in the query (eventsource transport)', () => playground(['--token-param', 'token'])],
@@ -68,13 +83,18 @@ const mustPass: Array<[name: string, start: () => Promise<Backend>, mayAlsoSkip?
   ['a server that keeps every rule and sends on its own, without a trigger', () => contract({ tickMs: 250 }, [])],
   ['a server with 200 ms heartbeats, for an app with heartbeatTimeout: 1000', () => contract({}, ['--trigger', '--heartbeat-timeout', '1s'])],
   ['a server that allows the app\'s origin (CORS)', () => contract({ allowOrigin: origin }, ['--trigger', '--origin', origin])],
-  ['a quiet server without a trigger (pings every 15 s)', () => contract({ heartbeatMs: 15_000 }, []), quietServerSkips],
+  ['a quiet server without a trigger (pings every 15 s)', () => contract({ heartbeatMs: 15_000 }, []), quietServerSkips, heartbeatUnseen],
+  // Listened past its first heartbeat (every 15 s), so that the heartbeat line passes.
+  ['the docs\' minimal server (examples/server/server.mjs)', () => exampleServer(['--token', 'alice-token'], ['--listen', '17s'])],
+  ['the docs\' minimal server, with the token in the query (eventsource transport)', () => exampleServer(['--token', 'alice-token', '--token-param', 'token']), [], heartbeatUnseen],
+  ['the docs\' minimal server, with the sse_token cookie of a cookie login', () => exampleServer(['--cookie', 'sse_token=alice-token']), [], heartbeatUnseen],
 ]
 
 describe.concurrent('vue-sse-hub doctor passes', () => {
-  it.for(mustPass)('%s', async ([, begin, mayAlsoSkip = []]) => {
+  it.for(mustPass)('%s', { timeout: 60_000 }, async ([, begin, mayAlsoSkip = [], mayWarn = []]) => {
     const backend = await start(begin())
-    const { code, report } = await runDoctorJson(backend.url, [...backend.args, ...fast])
+    // A backend's own arguments come last: its --listen replaces the short one.
+    const { code, report } = await runDoctorJson(backend.url, [...fast, ...backend.args])
     expect(failures(report)).toEqual([])
     expect(code).toBe(0)
     expect(report.ok).toBe(true)
@@ -82,6 +102,7 @@ describe.concurrent('vue-sse-hub doctor passes', () => {
     const optional: CheckId[] = [...mayAlsoSkip, ...(backend.args.includes('--origin') ? [] : (['cors', 'cors-preflight'] as const))]
     if (!backend.args.includes('--trigger')) optional.push('delivery')
     for (const skipped of report.checks.filter((c) => c.status === 'skip')) expect(optional).toContain(skipped.check)
+    for (const warned of report.checks.filter((c) => c.status === 'warn')) expect(mayWarn, warned.evidence).toContain(warned.check)
   })
 })
 

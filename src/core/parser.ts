@@ -65,9 +65,11 @@ export function createSseParser(options: SseParserOptions): SseParser {
   let data: string | undefined
   let eventType: string | undefined
   let id: string | undefined
-  let streamStart: boolean
-  /** The last chunk ended with CR: an LF opening the next one is the rest of that line end. */
-  let afterCr: boolean
+  /**
+   * The character the next text drops when it starts with it: the BOM at the start of a stream, LF
+   * after a chunk that ended with CR (the two are one line end), otherwise none (-1).
+   */
+  let skip: number
   let broken: boolean
   /** Bumped by reset(), so a feed whose callback started a new stream drops the rest of its chunk. */
   let stream = 0
@@ -80,14 +82,8 @@ export function createSseParser(options: SseParserOptions): SseParser {
     if (broken) return
     const text = typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true })
     if (text === '') return
-    let pos = 0
-    if (streamStart) {
-      streamStart = false
-      if (text.charCodeAt(0) === BOM) pos = 1
-    } else if (afterCr) {
-      afterCr = false
-      if (text.charCodeAt(0) === LF) pos = 1
-    }
+    let pos = text.charCodeAt(0) === skip ? 1 : 0
+    skip = -1
     const current = stream
     let cr = text.indexOf('\r', pos)
     let lf = text.indexOf('\n', pos)
@@ -97,7 +93,7 @@ export function createSseParser(options: SseParserOptions): SseParser {
       const start = pos
       pos = end + 1
       if (end === cr) {
-        if (pos === text.length) afterCr = true
+        if (pos === text.length) skip = LF
         else if (text.charCodeAt(pos) === LF) pos++
         cr = text.indexOf('\r', pos)
       }
@@ -154,8 +150,8 @@ export function createSseParser(options: SseParserOptions): SseParser {
     decoder = new TextDecoder('utf-8', { ignoreBOM: true })
     pending = ''
     data = eventType = id = undefined
-    streamStart = true
-    afterCr = broken = false
+    skip = BOM
+    broken = false
     stream++
   }
 }

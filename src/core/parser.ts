@@ -59,8 +59,9 @@ export function createSseParser(options: SseParserOptions): SseParser {
   const { onMessage, onRetry, onComment, onError } = options
   const maxBufferSize = options.maxBufferSize ?? DEFAULT_MAX_BUFFER
   let decoder: TextDecoder
-  /** The start of a line whose end has not arrived yet. */
-  let pending: string
+  /** The start of a line whose end has not arrived yet, in pieces (joined once, when it ends). */
+  let pending: string[]
+  let pendingLength: number
   /** The event being built; `data` stays undefined until a `data` line, so `data` alone dispatches "". */
   let data: string | undefined
   let eventType: string | undefined
@@ -98,15 +99,20 @@ export function createSseParser(options: SseParserOptions): SseParser {
         cr = text.indexOf('\r', pos)
       }
       if (lf >= 0 && lf < pos) lf = text.indexOf('\n', pos)
-      if (pending) {
-        const line = pending + text.slice(start, end)
-        pending = ''
+      if (pendingLength) {
+        pending.push(text.slice(start, end))
+        const line = pending.join('')
+        pending = []
+        pendingLength = 0
         interpret(line, 0, line.length)
       } else interpret(text, start, end)
       if (stream !== current) return
     }
-    if (pos < text.length) pending += text.slice(pos)
-    if (pending.length + (data?.length ?? 0) > maxBufferSize) {
+    if (pos < text.length) {
+      pending.push(text.slice(pos))
+      pendingLength += text.length - pos
+    }
+    if (pendingLength + (data?.length ?? 0) > maxBufferSize) {
       reset()
       broken = true
       onError?.(new SseError('parse', `An SSE line or event exceeded ${maxBufferSize} characters`))
@@ -148,7 +154,8 @@ export function createSseParser(options: SseParserOptions): SseParser {
   function reset(): void {
     // ignoreBOM keeps a leading BOM in the text, so bytes and strings lose exactly one, in feed().
     decoder = new TextDecoder('utf-8', { ignoreBOM: true })
-    pending = ''
+    pending = []
+    pendingLength = 0
     data = eventType = id = undefined
     skip = BOM
     broken = false

@@ -30,7 +30,6 @@ export default defineConfig(({ command, mode }) => ({
       'element-plus/es/locale/lang/zh-cn',
       '@element-plus/icons-vue',
       '@vueuse/core',
-      'eventsource-parser',
     ],
   },
   build: {
@@ -48,9 +47,8 @@ export default defineConfig(({ command, mode }) => ({
       output: {
         preserveModules: true,
         preserveModulesRoot: 'src',
-        // One file per module (bundlers drop the modules an app does not use); eventsource-parser,
-        // bundled in, goes to vendor/ (npm never packs a folder named node_modules).
-        entryFileNames: (chunk) => `${chunk.name.replace(/^.*node_modules\/((?:@[^/]+\/)?[^/]+)\/(?:dist\/)?/, 'vendor/$1/')}.js`,
+        // One file per module: bundlers drop the modules an app does not use.
+        entryFileNames: '[name].js',
       },
     },
   },

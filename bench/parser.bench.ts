@@ -15,7 +15,7 @@ interface Pass {
   checksum: number
 }
 
-// The wrapper: bytes in, `{ event, data, lastEventId }` out.
+// Ours: bytes in, `{ event, data, lastEventId }` out.
 function runOurs(chunks: Uint8Array[]): Pass {
   let events = 0
   let checksum = 0
@@ -32,7 +32,7 @@ function runOurs(chunks: Uint8Array[]): Pass {
   return { ms: performance.now() - start, events, checksum }
 }
 
-// Bare eventsource-parser with the same decoding and the same output, written by hand.
+// eventsource-parser (the oracle of the parser's differential test) with the same decoding and output.
 function runBare(chunks: Uint8Array[]): Pass {
   let events = 0
   let checksum = 0
@@ -101,7 +101,7 @@ const parserBench: BenchModule = {
         speeds[name].push(mb / (pass.ms / 1000))
       }
     }
-    if (new Set(checksums).size !== 1) throw new Error('parser bench: the wrapper and bare parser disagree')
+    if (new Set(checksums).size !== 1) throw new Error('parser bench: createSseParser and eventsource-parser disagree')
 
     const ours = median(speeds.ours)
     const bare = median(speeds.bare)

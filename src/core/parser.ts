@@ -1,4 +1,3 @@
-import { createParser } from 'eventsource-parser'
 import type { RawSseMessage } from '../protocol'
 import { SseError } from './errors'
 
@@ -44,78 +43,122 @@ export interface SseParser {
 }
 
 const DEFAULT_MAX_BUFFER = 16 * 1024 * 1024
+const LF = 10
+const CR = 13
+const SPACE = 32
+const COLON = 58
+const BOM = 0xfeff
+const DIGITS = /^\d+$/
 
 /**
- * Wraps eventsource-parser with streaming UTF-8 decoding and the spec's last-event-id buffer.
+ * The WHATWG "event stream interpretation", streaming: text is cut into lines as it arrives and only
+ * the unfinished last line is kept, so a long line arriving in small chunks is scanned once.
  * @see https://html.spec.whatwg.org/multipage/server-sent-events.html#event-stream-interpretation
  */
 export function createSseParser(options: SseParserOptions): SseParser {
   const { onMessage, onRetry, onComment, onError } = options
   const maxBufferSize = options.maxBufferSize ?? DEFAULT_MAX_BUFFER
-  let decoder = newDecoder()
-  let broken = false
-  let feeding = false
+  let decoder: TextDecoder
+  /** The start of a line whose end has not arrived yet, in pieces (joined once, when it ends). */
+  let pending: string[]
+  let pendingLength: number
+  /** The event being built; `data` stays undefined until a `data` line, so `data` alone dispatches "". */
+  let data: string | undefined
+  let eventType: string | undefined
+  let id: string | undefined
   /**
-   * reset() ran inside a callback of the chunk being fed (e.g. a listener reconnected). The inner
-   * parser goes on through that chunk: what it still finds belongs to the old stream and is dropped.
+   * The character the next text drops when it starts with it: the BOM at the start of a stream, LF
+   * after a chunk that ended with CR (the two are one line end), otherwise none (-1).
    */
-  let resetDuringFeed = false
+  let skip: number
+  let broken: boolean
+  /** Bumped by reset(), so a feed whose callback started a new stream drops the rest of its chunk. */
+  let stream = 0
 
-  const state: SseParser = {
-    lastEventId: options.lastEventId ?? '',
-    feed,
-    reset,
-  }
-
-  const parser = createParser({
-    maxBufferSize,
-    onId(id) {
-      if (resetDuringFeed) return
-      state.lastEventId = id
-    },
-    onEvent(event) {
-      if (resetDuringFeed) return
-      onMessage({ event: event.event ?? 'message', data: event.data, lastEventId: state.lastEventId, id: event.id })
-    },
-    onRetry: onRetry && ((ms) => resetDuringFeed || onRetry(ms)),
-    onComment: onComment && ((comment) => resetDuringFeed || onComment(comment)),
-    onError(error) {
-      if (resetDuringFeed) return
-      // Unknown fields and non-numeric `retry` are ignored by the spec; only overflow is fatal.
-      if (error.type !== 'max-buffer-size-exceeded') return
-      broken = true
-      onError?.(new SseError('parse', `An SSE line or event exceeded ${maxBufferSize} characters`, { cause: error }))
-    },
-  })
+  const state: SseParser = { lastEventId: options.lastEventId ?? '', feed, reset }
+  reset()
+  return state
 
   function feed(chunk: string | Uint8Array): void {
     if (broken) return
     const text = typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true })
     if (text === '') return
-    feeding = true
-    try {
-      parser.feed(text)
-    } finally {
-      feeding = false
-      if (resetDuringFeed) {
-        resetDuringFeed = false
-        // The old chunk's tail was buffered after the first reset: drop it too.
-        parser.reset()
+    let pos = text.charCodeAt(0) === skip ? 1 : 0
+    skip = -1
+    const current = stream
+    let cr = text.indexOf('\r', pos)
+    let lf = text.indexOf('\n', pos)
+    for (;;) {
+      const end = cr < 0 || (lf >= 0 && lf < cr) ? lf : cr
+      if (end < 0) break
+      const start = pos
+      pos = end + 1
+      if (end === cr) {
+        if (pos === text.length) skip = LF
+        else if (text.charCodeAt(pos) === LF) pos++
+        cr = text.indexOf('\r', pos)
       }
+      if (lf >= 0 && lf < pos) lf = text.indexOf('\n', pos)
+      if (pendingLength) {
+        pending.push(text.slice(start, end))
+        const line = pending.join('')
+        pending = []
+        pendingLength = 0
+        interpret(line, 0, line.length)
+      } else interpret(text, start, end)
+      if (stream !== current) return
+    }
+    if (pos < text.length) {
+      pending.push(text.slice(pos))
+      pendingLength += text.length - pos
+    }
+    if (pendingLength + (data?.length ?? 0) > maxBufferSize) {
+      reset()
+      broken = true
+      onError?.(new SseError('parse', `An SSE line or event exceeded ${maxBufferSize} characters`))
     }
   }
 
-  function reset(): void {
-    broken = false
-    decoder = newDecoder()
-    parser.reset()
-    if (feeding) resetDuringFeed = true
+  /** One line, `text` from `start` to `end`; any field but the four the spec names is ignored. */
+  function interpret(text: string, start: number, end: number): void {
+    if (start === end) return dispatch()
+    const first = text.charCodeAt(start)
+    if (first === COLON) {
+      onComment?.(text.slice(text.charCodeAt(start + 1) === SPACE ? start + 2 : start + 1, end))
+      return
+    }
+    const field = first === 100 ? 'data' : first === 101 ? 'event' : first === 105 ? 'id' : first === 114 ? 'retry' : ''
+    if (!field || !text.startsWith(field, start)) return
+    // The field name can span the whole line (a value of ""); otherwise a colon must follow it.
+    let at = start + field.length
+    if (at < end) {
+      if (text.charCodeAt(at) !== COLON) return
+      if (text.charCodeAt(++at) === SPACE) at++
+    }
+    const value = text.slice(at, end)
+    if (first === 100) data = data === undefined ? value : `${data}\n${value}`
+    else if (first === 101) eventType = value
+    else if (first === 105) {
+      if (!value.includes('\0')) id = value
+    } else if (DIGITS.test(value)) onRetry?.(+value)
   }
 
-  return state
-}
+  function dispatch(): void {
+    if (id !== undefined) state.lastEventId = id
+    const message: RawSseMessage | undefined =
+      data === undefined ? undefined : { event: eventType || 'message', data, lastEventId: state.lastEventId, id }
+    data = eventType = id = undefined
+    if (message) onMessage(message)
+  }
 
-// ignoreBOM keeps the BOM in the text so that the parser drops exactly one, as the spec says.
-function newDecoder(): TextDecoder {
-  return new TextDecoder('utf-8', { ignoreBOM: true })
+  function reset(): void {
+    // ignoreBOM keeps a leading BOM in the text, so bytes and strings lose exactly one, in feed().
+    decoder = new TextDecoder('utf-8', { ignoreBOM: true })
+    pending = []
+    pendingLength = 0
+    data = eventType = id = undefined
+    skip = BOM
+    broken = false
+    stream++
+  }
 }

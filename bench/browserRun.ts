@@ -2,6 +2,7 @@ import type { Browser, Page } from 'playwright-core'
 import type { MessageStream } from './burstStream'
 import type { PageName, PageServer } from './pageServer'
 import type { PageResult } from './pages/shared'
+import { longestTask, readTrace, TRACE_CATEGORIES } from './trace'
 
 /** One run of one contender. */
 export interface RunResult {
@@ -15,6 +16,8 @@ export interface RunResult {
   busyMs: number | null
   /** Longest main-thread task in a Chromium trace of the run, in ms, when traced. */
   tracedLongestTaskMs: number | null
+  /** When traced: the most CPU time one main-thread task took, in ms (its wall time may be longer). */
+  tracedLongestCpuMs: number | null
 }
 
 export interface RunOptions {
@@ -22,10 +25,16 @@ export interface RunOptions {
   capMs: number
   /** Record a Chromium trace and report the longest renderer main-thread task. @default false */
   trace?: boolean
+  /**
+   * Slows the page's CPU down this many times (CDP `Emulation.setCPUThrottlingRate`), from before it
+   * loads: a slower machine. @default 1
+   */
+  cpuThrottle?: number
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
-const now = (): number => performance.timeOrigin + performance.now()
+export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
+/** Epoch time in ms, sub-ms, comparable with the pages' `epochNow()`. */
+export const now = (): number => performance.timeOrigin + performance.now()
 
 /**
  * Opens a fresh page of `name`, waits for its stream, writes the whole `stream` at once (the socket
@@ -42,24 +51,27 @@ export async function runPage(
   const context = await browser.newContext()
   try {
     const page = await context.newPage()
+    const throttle = options.cpuThrottle ?? 1
+    if (throttle !== 1) await (await context.newCDPSession(page)).send('Emulation.setCPUThrottlingRate', { rate: throttle })
     await page.goto(`${server.url}/${name}.html${query}`)
-    await page.waitForFunction(() => window.__bench?.isOpen() === true, null, { timeout: 15_000, polling: 20 })
+    await page.waitForFunction(() => window.__bench?.isOpen() === true, null, { timeout: 15_000 * throttle, polling: 20 })
     // This page's stream is the only one (the previous page's is gone).
     await server.backend.waitFor(() => server.backend.openConnections === 1, 5_000, 'one open stream')
     // Let the page go idle after connecting.
-    await sleep(300)
-    if (options.trace) await browser.startTracing(page, { categories: ['toplevel'] })
+    await sleep(300 * throttle)
+    if (options.trace) await browser.startTracing(page, { categories: TRACE_CATEGORIES })
     const start = now()
     server.backend.sendRaw(stream.text)
     const { settled, lastAnswer } = await waitForSettle(page, start, options.capMs)
-    const traced = options.trace ? longestTracedTask(await browser.stopTracing()) : null
+    const trace = options.trace ? readTrace(await browser.stopTracing()) : null
     const result = settled ? await page.evaluate((since) => window.__bench!.collect(since), start) : null
     return {
       result,
       settleMs: result?.settledAt != null ? result.settledAt - start : null,
       longestTaskMs: result ? Math.max(0, ...result.longTasks) : 0,
       busyMs: result ? null : now() - lastAnswer,
-      tracedLongestTaskMs: traced,
+      tracedLongestTaskMs: trace ? longestTask(trace).ms : null,
+      tracedLongestCpuMs: trace ? longestTask(trace, 'cpuMs').cpuMs : null,
     }
   } finally {
     await context.close()
@@ -70,7 +82,7 @@ export async function runPage(
  * Polls the page every 100 ms without queueing more than one question. A page that does not answer
  * is busy on its main thread; when it answers, the run is over once the last message is in the store.
  */
-async function waitForSettle(page: Page, start: number, capMs: number): Promise<{ settled: boolean; lastAnswer: number }> {
+export async function waitForSettle(page: Page, start: number, capMs: number): Promise<{ settled: boolean; lastAnswer: number }> {
   let lastAnswer = start
   let settled = false
   let asking = false
@@ -95,30 +107,6 @@ async function waitForSettle(page: Page, start: number, capMs: number): Promise<
     settled = await Promise.race([page.evaluate(() => true).catch(() => false), sleep(1000).then(() => false)])
   }
   return { settled, lastAnswer }
-}
-
-interface TraceEvent {
-  name: string
-  ph: string
-  pid: number
-  tid: number
-  dur?: number
-  args?: { name?: string }
-}
-
-/** The longest task on the renderer's main thread in a Chromium trace, in ms. */
-function longestTracedTask(buffer: Buffer): number {
-  const parsed = JSON.parse(buffer.toString('utf8')) as { traceEvents?: TraceEvent[] } | TraceEvent[]
-  const events = Array.isArray(parsed) ? parsed : (parsed.traceEvents ?? [])
-  const mainThreads = new Set<string>()
-  for (const e of events) if (e.name === 'thread_name' && e.args?.name === 'CrRendererMain') mainThreads.add(`${e.pid}:${e.tid}`)
-  // Top-level work items of the main thread: scheduled tasks and incoming IPC messages.
-  const topLevel = new Set(['ThreadControllerImpl::RunTask', 'RunTask', 'Receive mojo message'])
-  let longest = 0
-  for (const e of events) {
-    if (e.ph === 'X' && topLevel.has(e.name) && mainThreads.has(`${e.pid}:${e.tid}`)) longest = Math.max(longest, (e.dur ?? 0) / 1000)
-  }
-  return longest
 }
 
 export function median(values: number[]): number {

@@ -1,32 +1,13 @@
 import { createPinia } from 'pinia'
 import { createSseHub } from '../src/index'
+import { sessionMessage, shortCount } from './sessionStream'
+import { setting } from './settings'
 import type { BenchModule, BenchRow } from './types'
 
-const TOTAL = Number(process.env.BENCH_MEMORY_TOTAL ?? 1_000_000)
+const TOTAL = setting('BENCH_MEMORY_TOTAL', 1_000_000, 300_000)
 const BASELINE_AT = 100_000
 const MESSAGES_PER_CHUNK = 200
 const TARGET_MB = 2
-
-// A months-long session in fast-forward: every calc run has its own id (1 start, 6 progress, 1 end),
-// one long calc keeps reporting, and every 10th message is an alarm with its own id. Without bounds
-// the store would keep 125,000 calcs and 100,000 alarms.
-function messageAt(i: number): string {
-  const id = i + 1
-  const slot = i % 10
-  const run = Math.floor(i / 10)
-  let payload: { messageType: string; messageData: Record<string, unknown> }
-  if (slot === 0) payload = { messageType: '5-0', messageData: { calcId: `calc-${run}`, calcName: `瞬态计算 ${run}` } }
-  else if (slot <= 6) payload = { messageType: '5-2', messageData: { calcId: `calc-${run}`, progress: slot * 14 } }
-  else if (slot === 7) payload = { messageType: '5-1', messageData: { calcId: `calc-${run}`, status: run % 5 ? 1 : 2, message: 'done' } }
-  else if (slot === 8) payload = { messageType: '6-2', messageData: { calcId: 'calc-long', progress: run % 100 } }
-  else {
-    payload = {
-      messageType: run % 3 ? '4' : '7',
-      messageData: { alarmId: `alarm-${run}`, level: 'warning', title: '泵站压力过高', content: `站点 ${run % 300} 读数异常`, time: id },
-    }
-  }
-  return `id: ${id}\ndata: ${JSON.stringify(payload)}\n\n`
-}
 
 function heapAfterGc(): number {
   const gc = (globalThis as { gc?: () => void }).gc
@@ -56,7 +37,7 @@ const memoryBench: BenchModule = {
           if (sent === BASELINE_AT) await baselineTaken
           if (sent >= TOTAL) return
           const parts: string[] = []
-          for (let end = Math.min(sent + MESSAGES_PER_CHUNK, TOTAL); sent < end; sent++) parts.push(messageAt(sent))
+          for (let end = Math.min(sent + MESSAGES_PER_CHUNK, TOTAL); sent < end; sent++) parts.push(sessionMessage(sent))
           controller.enqueue(encoder.encode(parts.join('')))
         },
       })
@@ -86,7 +67,7 @@ const memoryBench: BenchModule = {
       if (store.stats.received !== TOTAL) throw new Error(`memory bench: the store counted ${store.stats.received}`)
       return [
         {
-          name: 'heap growth, 100k -> 1M messages',
+          name: `heap growth (Node), 100k -> ${shortCount(TOTAL)} messages`,
           ours: grownMb,
           peer: null,
           unit: 'MiB',

@@ -15,10 +15,13 @@ const server = await createServer({
   define: { __DEV__: 'false' },
   server: { middlewareMode: true, hmr: false, watch: null, ws: false },
 })
+const args = process.argv.slice(2)
+// Read by bench/settings.ts when the modules load.
+if (args.includes('--quick')) process.env.BENCH_QUICK = '1'
 let ok = false
 try {
   const { runBenchmarks } = await server.ssrLoadModule('/bench/runner.ts')
-  ok = await runBenchmarks((path) => server.ssrLoadModule(path), process.argv.slice(2))
+  ok = await runBenchmarks((path) => server.ssrLoadModule(path), args.filter((arg) => arg !== '--quick'))
 } finally {
   await server.close()
 }

@@ -1,6 +1,7 @@
 import { readdir, writeFile } from 'node:fs/promises'
 import { cpus } from 'node:os'
 import { fileURLToPath } from 'node:url'
+import { QUICK } from './settings'
 import type { BenchModule, BenchRow } from './types'
 
 const benchDir = fileURLToPath(new URL('.', import.meta.url))
@@ -35,11 +36,11 @@ export async function runBenchmarks(load: ModuleLoader, filters: string[]): Prom
 
   const rows = results.flatMap((r) => r.rows)
   process.stdout.write(`\n${textTable(rows)}\n`)
-  if (selected.length === files.length) {
+  if (selected.length === files.length && !QUICK) {
     await writeFile(new URL('RESULTS.md', import.meta.url), markdown(results))
     log('[bench] wrote bench/RESULTS.md')
   } else {
-    log('[bench] partial run: bench/RESULTS.md left as it was')
+    log(`[bench] ${QUICK ? 'quick' : 'partial'} run: bench/RESULTS.md left as it was`)
   }
   return rows.every((r) => r.pass)
 }

@@ -3,20 +3,34 @@ import 'element-plus/theme-chalk/el-notification.css'
 import { createPinia } from 'pinia'
 import { createApp, h } from 'vue'
 import { ssePlugin, useSseStore } from '../../src/index'
+import { startBarePipeline } from './barePipeline'
 import { installHarness } from './harness'
 import { onLastCalc } from './lastCalc'
 
-// vue-sse-hub with its defaults (popups on); `?notify=0` turns popups off for the throughput run.
-const notify = new URLSearchParams(location.search).get('notify') !== '0'
+// vue-sse-hub with its defaults but `share: false` (one tab). Query: `notify=0` turns popups off,
+// `share=1` turns tab sharing on (the default), `url=` reads another stream; `pipeline=bare&n=N` runs
+// the bare pipeline instead (same page, same bundle), done after N messages.
+const query = new URLSearchParams(location.search)
+const url = query.get('url') ?? '/api/sse'
 const app = createApp({ render: () => h('main', 'vue-sse-hub') })
 const pinia = createPinia()
 app.use(pinia)
-app.use(ssePlugin, { url: '/api/sse', loggedIn: true, share: false, ...(notify ? {} : { notify: false }) })
+
+if (query.get('pipeline') === 'bare') {
+  installHarness(startBarePipeline(url, Number(query.get('n'))))
+} else {
+  app.use(ssePlugin, {
+    url,
+    loggedIn: true,
+    share: query.get('share') === '1',
+    ...(query.get('notify') === '0' ? { notify: false } : {}),
+  })
+  const store = useSseStore(pinia)
+  installHarness({
+    delivered: () => store.stats.received,
+    isOpen: () => store.connection.status === 'open',
+    onLast: (done) => onLastCalc(store, done),
+  })
+}
 app.mount('#app')
 
-const store = useSseStore(pinia)
-installHarness({
-  delivered: () => store.stats.received,
-  isOpen: () => store.connection.status === 'open',
-  onLast: (done) => onLastCalc(store, done),
-})

@@ -23,3 +23,23 @@ export interface BenchWindowApi {
   settledAt: number | null
   collect(since: number): PageResult
 }
+
+/** One message as a tab of `tabs.html?record=1` delivered it. */
+export interface DeliveredMessage {
+  /** Event id. */
+  id: string
+  /** When it was delivered (ms since epoch, sub-ms). */
+  at: number
+  /** The tab's role at that moment. */
+  role: string
+}
+
+/** What `tabs.html` adds on `window.__tabs`. */
+export interface TabsWindowApi {
+  /** This tab's role: `leader`, `follower` (or `solo`). */
+  role(): string
+  /** Ids of the messages whose popup this tab decided (shown or counted in its summary). */
+  popupIds: string[]
+  /** Every message delivered in this tab, with `record=1`; empty otherwise. */
+  delivered: DeliveredMessage[]
+}

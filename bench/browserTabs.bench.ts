@@ -70,6 +70,8 @@ interface TabsBurstRun {
   tracedLongestCpuMs: number | null
   /** Renderer processes that ran the tabs (one per tab expected). */
   renderers: number
+  /** When traced: CPU time of each tab's main-thread tasks over the run, ms, in `tabs` order. */
+  cpuMs: number[]
 }
 
 async function runTabsBurst(browser: Browser, server: PageServer, burst: MessageStream, trace: boolean): Promise<TabsBurstRun> {
@@ -94,10 +96,13 @@ async function runTabsBurst(browser: Browser, server: PageServer, burst: Message
       const { role, popupIds } = await page.evaluate(() => ({ role: window.__tabs!.role(), popupIds: window.__tabs!.popupIds }))
       outcomes.push({ ...result, role, popupIds, settleMs: result.settledAt === null ? null : result.settledAt - start })
     }
-    const pids = new Set(tabs.map((t) => traced?.pidOf(t.url)))
+    const tabPids = tabs.map((t) => traced?.pidOf(t.url))
+    const pids = new Set(tabPids)
     pids.delete(undefined)
+    const cpuMs = tabPids.map((pid) => (traced?.tasks.get(pid ?? -1) ?? []).reduce((sum, t) => sum + t.cpuMs, 0))
     return {
       tabs: outcomes,
+      cpuMs,
       tracedLongestMs: traced ? longestTask(traced, 'ms', pids).ms : null,
       tracedLongestCpuMs: traced ? longestTask(traced, 'cpuMs', pids).cpuMs : null,
       renderers: pids.size,
@@ -190,7 +195,8 @@ const tabsBench: BenchModule = {
       const traced = await runTabsBurst(browser, server, burst, true)
       log(
         `tabs: traced run: longest main-thread task of any tab ${traced.tracedLongestMs?.toFixed(1)} ms, most CPU time ` +
-          `in one task ${traced.tracedLongestCpuMs?.toFixed(1)} ms, ${traced.renderers} renderer processes`,
+          `in one task ${traced.tracedLongestCpuMs?.toFixed(1)} ms, ${traced.renderers} renderer processes; main-thread ` +
+          `CPU ${cpuOfTabs(traced)}`,
       )
 
       const handovers: Handover[] = []
@@ -206,6 +212,11 @@ const tabsBench: BenchModule = {
       await pages.remove()
     }
   },
+}
+
+/** Main-thread CPU time of each tab of a traced run, e.g. `leader 370 ms, follower 450 ms`. */
+function cpuOfTabs(run: TabsBurstRun): string {
+  return run.tabs.map((t, i) => `${t.role} ${run.cpuMs[i]?.toFixed(0)} ms`).join(', ')
 }
 
 function burstRows(runs: TabsBurstRun[], traced: TabsBurstRun, burst: MessageStream): BenchRow[] {
@@ -267,7 +278,13 @@ function burstRows(runs: TabsBurstRun[], traced: TabsBurstRun, burst: MessageStr
         `a traced extra run ('toplevel' category, every renderer main thread, ${traced.renderers} renderer processes ` +
         `for the ${TABS} tabs): ${tracedLongest.toFixed(1)} ms, and the most CPU time one task took: ` +
         `${traced.tracedLongestCpuMs?.toFixed(1)} ms (the rest of a longer task's wall time, its thread waited for a ` +
-        `core). The figure is the median of the runs, or the traced one when it had none.`,
+        `core). The figure is the median of the runs, or the traced one when it had none. Why tasks stretch here and ` +
+        `not in one tab: ${TABS} renderers share the machine's cores with the browser process, and the relay is one ` +
+        `BroadcastChannel message per SSE message (${BURST_MESSAGES} tasks in every follower, each routed through ` +
+        `the browser process): main-thread CPU over the traced run: ${cpuOfTabs(traced)}. A task that runs 8 ms ` +
+        `of CPU can take several times that in wall time while the other processes hold the cores. The relay ` +
+        `sending one message per parser slice instead of one per event would cut the followers' and the browser's ` +
+        `share (src/core/tabShare.ts, outside this work).`,
     },
     {
       name: `${TABS} tabs: popups decided across the tabs`,

@@ -4,12 +4,14 @@ import { createPinia } from 'pinia'
 import { createApp, h } from 'vue'
 import { ssePlugin, useSseStore } from '../../src/index'
 import { startBarePipeline } from './barePipeline'
+import { warmPopups } from './warmPopups'
 import { installHarness } from './harness'
 import { onLastCalc } from './lastCalc'
 
 // vue-sse-hub with its defaults but `share: false` (one tab). Query: `notify=0` turns popups off,
-// `share=1` turns tab sharing on (the default), `url=` reads another stream; `pipeline=bare&n=N` runs
-// the bare pipeline instead (same page, same bundle), done after N messages.
+// `share=1` turns tab sharing on (the default), `url=` reads another stream, `warm=1` warms the
+// popups; `pipeline=bare&n=N` runs the bare pipeline instead (same page, same bundle), done after N
+// messages.
 const query = new URLSearchParams(location.search)
 const url = query.get('url') ?? '/api/sse'
 const app = createApp({ render: () => h('main', 'vue-sse-hub') })
@@ -34,3 +36,7 @@ if (query.get('pipeline') === 'bare') {
 }
 app.mount('#app')
 
+
+// `warm=1`: what the first popups of a burst would cost if the library prepared them at login: ICU's
+// date formatter created and one popup mounted (into a detached element, then closed) beforehand.
+if (query.get('warm') === '1') void warmPopups()

@@ -233,7 +233,8 @@ function burstRows(runs: TabsBurstRun[], traced: TabsBurstRun, burst: MessageStr
   const tracedLongest = traced.tracedLongestMs ?? longTask
   const popupCounts = runs.map((run) => {
     const all = run.tabs.flatMap((t) => t.popupIds)
-    return { decided: all.length, distinct: new Set(all).size, perTab: run.tabs.map((t) => `${t.role} ${t.popupIds.length}`).join(', ') }
+    const perTab = run.tabs.map((t) => `${t.role} ${t.popupIds.length} decided, ${t.popups} on screen`).join(', ')
+    return { decided: all.length, distinct: new Set(all).size, perTab }
   })
   const popups = median(popupCounts.map((c) => c.decided))
   const settles = runs.map((run) => run.tabs.map((t) => `${t.role} ${t.settleMs?.toFixed(0)}`).join(' / ')).join('; ')

@@ -1,19 +1,12 @@
 import { createParser } from 'eventsource-parser'
-
-/** The least any JavaScript SSE client does with a message, as a probe of its progress. */
-export interface BarePipeline {
-  isOpen(): boolean
-  delivered(): number
-  /** Calls `done` once, when the `expected`-th message has been parsed. */
-  onLast(done: () => void): void
-}
+import type { ContenderProbe } from './harness'
 
 /**
  * The floor of a JavaScript client: `fetch`, a stream reader, a streaming TextDecoder,
  * eventsource-parser and `JSON.parse` of each message's data. The results are dropped: no dedupe, no
- * routing, no store.
+ * routing, no store. Done after `expected` messages.
  */
-export function startBarePipeline(url: string, expected: number): BarePipeline {
+export function startBarePipeline(url: string, expected: number): ContenderProbe {
   let open = false
   let received = 0
   let malformed = 0

@@ -4,22 +4,26 @@ import { createPinia } from 'pinia'
 import { createApp, h } from 'vue'
 import { ssePlugin, useSseStore } from '../../src/index'
 import { startBarePipeline } from './barePipeline'
-import { warmPopups } from './warmPopups'
+import { startEventSource } from './eventSourceProbe'
 import { installHarness } from './harness'
 import { onLastCalc } from './lastCalc'
+import { warmPopups } from './warmPopups'
 
 // vue-sse-hub with its defaults but `share: false` (one tab). Query: `notify=0` turns popups off,
 // `share=1` turns tab sharing on (the default), `url=` reads another stream, `warm=1` warms the
-// popups; `pipeline=bare&n=N` runs the bare pipeline instead (same page, same bundle), done after N
-// messages.
+// popups. `pipeline=bare&n=N` runs the bare pipeline instead (same page, same bundle), done after N
+// messages; `pipeline=eventsource&n=N` the browser's EventSource.
 const query = new URLSearchParams(location.search)
 const url = query.get('url') ?? '/api/sse'
 const app = createApp({ render: () => h('main', 'vue-sse-hub') })
 const pinia = createPinia()
 app.use(pinia)
 
-if (query.get('pipeline') === 'bare') {
+const pipeline = query.get('pipeline')
+if (pipeline === 'bare') {
   installHarness(startBarePipeline(url, Number(query.get('n'))))
+} else if (pipeline === 'eventsource') {
+  installHarness(startEventSource(url, Number(query.get('n'))))
 } else {
   app.use(ssePlugin, {
     url,

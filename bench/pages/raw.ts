@@ -1,17 +1,6 @@
+import { startEventSource } from './eventSourceProbe'
 import { installHarness } from './harness'
 
-// The physical limit of this page: the browser's own EventSource, a handler that only counts.
-const expected = Number(new URLSearchParams(location.search).get('n') ?? '0')
-const source = new EventSource('/api/sse')
-let received = 0
-let onLast: () => void = () => {}
-source.onmessage = () => {
-  if (++received === expected) onLast()
-}
-installHarness({
-  delivered: () => received,
-  isOpen: () => source.readyState === EventSource.OPEN,
-  onLast(done) {
-    onLast = done
-  },
-})
+// The physical limit of this page: the browser's own EventSource, a handler that only counts, and
+// nothing else on the page (no Vue).
+installHarness(startEventSource('/api/sse', Number(new URLSearchParams(location.search).get('n') ?? '0')))

@@ -52,9 +52,9 @@ const parts: ReadonlyArray<readonly [string, readonly string[]]> = [
   ['eventsource-parser', ['node_modules/eventsource-parser/dist/index.js']],
   ['connection (state machine, fetch/EventSource transports, parser wrapper, backoff, errors)', ['src/core/connection.ts', 'src/core/transports/fetch.ts', 'src/core/transports/eventSource.ts', 'src/core/transports/yieldTask.ts', 'src/core/parser.ts', 'src/core/backoff.ts', 'src/core/errors.ts']],
   ['bus and protocol', ['src/core/bus.ts', 'src/protocol.ts']],
-  ['store (reducers, Pinia store)', ['src/store/reducers.ts', 'src/store/useSseStore.ts']],
+  ['store (reducers, Pinia store, snapshot text)', ['src/store/reducers.ts', 'src/store/useSseStore.ts', 'src/store/snapshotText.ts']],
   ['popups (notifier, renderers, locale)', ['src/notify/notifier.ts', 'src/notify/renderers.ts', 'src/notify/locale.ts', 'src/notify/mountQueue.ts']],
-  ['tab sharing', ['src/core/tabShare.ts']],
+  ['tab sharing (election, relay, group identity, wire, resume point and seen ids)', ['src/core/tabShare.ts', 'src/core/tabShareWire.ts', 'src/core/tabGroup.ts', 'src/core/randomId.ts', 'src/core/resumePoint.ts', 'src/core/idWindow.ts']],
   ['hub, plugin, composables, options', ['src/hub.ts', 'src/plugin.ts', 'src/keys.ts', 'src/options.ts', 'src/composables/useSse.ts', 'src/composables/useSseListener.ts', 'src/composables/useCalc.ts', 'src/composables/useAlarms.ts', 'src/composables/useSseHub.ts']],
 ]
 

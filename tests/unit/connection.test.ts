@@ -651,6 +651,20 @@ describe('robustness', () => {
     expect(errors[0].message).not.toContain('令牌')
   })
 
+  it('a URL fetch cannot parse, or one with credentials, stops with a config error before any request', async () => {
+    for (const url of ['http://exa mple.com/sse', 'http://user:secret@example.com/sse']) {
+      errors = []
+      const c = connect({ url })
+      c.open()
+      await flush(1000)
+      expect(c.state.status).toBe('closed')
+      expect(errors.map((e) => e.kind)).toEqual(['config'])
+      expect(errors[0].message).not.toContain('secret')
+      c.close()
+    }
+    expect(fake.calls).toHaveLength(0)
+  })
+
   it('re-reads url, headers and token on every attempt', async () => {
     let n = 0
     const c = connect({ url: () => `/sse?n=${++n}`, headers: () => ({ 'X-N': String(n) }), token: () => `t${n}` })

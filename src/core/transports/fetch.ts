@@ -28,6 +28,7 @@ export function startFetchTransport(
 ): TransportHandle {
   const controller = new AbortController()
   // Built before anything runs: a request fetch would refuse throws here, as a configuration error.
+  checkUrl(request.url)
   const init = buildInit(request, controller.signal)
   let done = false
 
@@ -187,6 +188,22 @@ export function toByteString(text: string): string {
   let bytes = ''
   for (const byte of new TextEncoder().encode(text)) bytes += String.fromCharCode(byte)
   return bytes
+}
+
+/** Throws, as fetch itself would, for a URL it cannot parse or one with credentials in it. */
+function checkUrl(url: string): void {
+  const base = typeof location === 'undefined' ? undefined : location.href
+  // A relative URL without a page to resolve it against is fetch's to judge (a test double may take it).
+  if (base === undefined && !/^[a-z][a-z\d+.-]*:/i.test(url)) return
+  let parsed: URL
+  try {
+    parsed = new URL(url, base)
+  } catch (cause) {
+    throw new SseError('config', 'The stream URL cannot be parsed (see the cause)', { cause })
+  }
+  if (parsed.username !== '' || parsed.password !== '') {
+    throw new SseError('config', 'fetch refuses a URL with credentials in it: send them as headers or cookies')
+  }
 }
 
 /** Throws, as fetch itself would, for headers it refuses; as an `SseError('config')` that names the header. */

@@ -51,10 +51,14 @@ export interface TabGroup {
   isLeader(from: string, login: string): boolean
   /** Whether a message about `login` (an acknowledgement, a retry) concerns this tab's login. */
   isOwn(login: string): boolean
-  /** A logout of `login` was heard: whether it ends this tab's login. */
+  /**
+   * Another tab logged out of `login` ('' from a tab that had not learnt its login: whatever login
+   * the group has): whether that ends this tab's login. Logins heard to end are remembered in
+   * `ended`; one this tab's own logout ended stays ended when it signs in again, whoever repeats it.
+   */
   heardLogout(login: string): boolean
-  /** This tab's login ended (its own logout): remembered in `ended`. */
-  end(): void
+  /** This tab logs out: the login to tell the other tabs of ('' when it has not learnt it yet). */
+  signOut(): string
   /** A tab went away; when it led, the leader is unknown until the next one speaks. */
   forget(tabId: string): void
 }
@@ -115,16 +119,21 @@ export function createTabGroup(ended: EndedLogins): TabGroup {
     isLeader: (from, fromLogin) => login !== '' && fromLogin === login && from === leaderId,
     isOwn: (other) => login !== '' && other === login,
     heardLogout(other) {
-      // A tab that logs out before it learnt its login ends whatever login is there, as does a tab
-      // that hears it before learning its own.
-      if (other !== '' && ended.has(other)) return false
-      if (other !== '' && login !== '' && other !== login) return false
+      if (other === '') {
+        // From a tab that had not learnt its login: it logs out of whatever login the group has.
+        if (login === '') return true
+        if (ended.has(login)) return false
+        ended.add(login)
+        return true
+      }
+      if (ended.has(other)) return false
       ended.add(other)
-      ended.add(login)
-      return true
+      // A tab still joining joins the group that logs out: it ends with it.
+      return login === '' || other === login
     },
-    end() {
+    signOut() {
       ended.add(login)
+      return login
     },
     forget(tabId) {
       if (tabId === leaderId) leaderId = ''

@@ -187,8 +187,8 @@ export function createTabShare(options: TabShareOptions): TabShare {
   }
 
   /** Posts `body`; returns the error when it could not be posted (e.g. not structured-cloneable). */
-  function tryPost(body: WireBody): unknown {
-    if (!channel || !joined) return new Error('Not in a tab group')
+  function tryPost(body: WireBody, beforeJoining = false): unknown {
+    if (!channel || (!joined && !beforeJoining)) return new Error('Not in a tab group')
     try {
       channel.postMessage(toWire(tabId, body))
       return null
@@ -197,8 +197,8 @@ export function createTabShare(options: TabShareOptions): TabShare {
     }
   }
 
-  function post(body: WireBody): boolean {
-    const error = tryPost(body)
+  function post(body: WireBody, beforeJoining = false): boolean {
+    const error = tryPost(body, beforeJoining)
     if (error !== null && channel && joined) report(error)
     return error === null
   }
@@ -489,8 +489,8 @@ export function createTabShare(options: TabShareOptions): TabShare {
   }
 
   function broadcastLogout(): void {
-    post({ kind: 'logout', login: group.login })
-    group.end()
+    // Even from a tab still joining: the group it joins is the user's.
+    post({ kind: 'logout', login: group.signOut() }, true)
   }
 
   function broadcastAcknowledge(ids: string[], clear: boolean): void {

@@ -722,13 +722,24 @@ describe('logout', () => {
     expect(b.events.filter((e) => e.on === 'logout')).toHaveLength(1)
   })
 
-  it('from a tab that did not know its login yet, reaches every tab', async () => {
-    const [, b] = await startTabs(2)
-    const other = intruder()
-    other.postMessage({ v: 2, kind: 'logout', from: 'x', login: '' })
+  it('from a tab that has not learnt its login yet, ends the login of the group', async () => {
+    const [a, b] = await startTabs(2)
+    const late = openTab()
+    late.share.start()
+    await Promise.resolve()
+    late.share.broadcastLogout()
     await browser.settle()
-    other.close()
-    expect(b.events.filter((e) => e.on === 'logout')).toHaveLength(1)
+    expect([a, b].map((t) => t.events.filter((e) => e.on === 'logout').length)).toEqual([1, 1])
+  })
+
+  it('a tab still joining logs out with the group it joins', async () => {
+    const [a] = await startTabs(1)
+    const late = openTab()
+    late.share.start()
+    await Promise.resolve()
+    a.share.broadcastLogout()
+    await browser.settle()
+    expect(late.events.filter((e) => e.on === 'logout')).toHaveLength(1)
   })
 })
 

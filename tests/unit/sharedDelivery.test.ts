@@ -35,6 +35,15 @@ function expectOwnIdsOnly(target: TabbedApp, user: string): void {
   }
 }
 
+/** Cookie login: in `tab`, the user signs out and `setCookie` signs the next one in, in one step. */
+function switchAccount(tab: HubTab, setCookie: () => void): void {
+  tab.act(() => {
+    tab.login.value = false
+    setCookie()
+    tab.login.value = true
+  })
+}
+
 const heardTitles = (tab: HubTab): string[] => tab.heard.map((m) => String((m.data as { title?: unknown }).title))
 
 describe('an account switch in a shared tab', () => {
@@ -52,11 +61,7 @@ describe('an account switch in a shared tab', () => {
 
     // The leader is still delivering alice's burst when, in the other tab, alice signs out and bob in.
     burst(app, 'alice', 6, 50)
-    b.act(() => {
-      b.login.value = false
-      cookie = 'bob'
-      b.login.value = true
-    })
+    switchAccount(b, () => (cookie = 'bob'))
     await app.settle()
     const bobs = burst(app, 'bob', 1, 3)
     await app.settle()
@@ -196,11 +201,7 @@ describe('who a tab listens to', () => {
     const b = app.openTab(true)
     await app.settle()
     burst(app, 'alice', 1, 20)
-    b.act(() => {
-      b.login.value = false
-      cookie = 'bob'
-      b.login.value = true
-    })
+    switchAccount(b, () => (cookie = 'bob'))
     await app.settle()
     const drops = debug.mock.calls.filter((args) => String(args[1]).startsWith('dropped a tab message'))
     expect(drops.length).toBeGreaterThan(0)

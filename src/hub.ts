@@ -157,7 +157,7 @@ export function createSseHub(options: SseHubOptions, context: SseHubContext = {}
       }
     }, true)
     // Pinia may arrive after the stream started (plugin installed first): catch up.
-    store.setConnection({ ...toRelayedState(connection.state), role })
+    store.setConnection({ ...toRelayedState(connection.state), lastEventId: resume.id, role })
     return store
   }
 

@@ -168,11 +168,25 @@ export interface SseHubOptions extends Omit<ConnectionOptions, 'token'> {
    */
   onError?: (error: SseError) => void
   /**
-   * `fetch`, `EventSource` and the jitter's randomness to use instead of the globals (tests, hosts
-   * without them).
+   * `fetch`, `EventSource`, the jitter's randomness, Web Locks and `BroadcastChannel` to use instead of
+   * the globals (tests, hosts without them).
    * @default the globals
    */
-  environment?: ConnectionEnvironment
+  environment?: SseHubEnvironment
+}
+
+/** Platform pieces of the hub: the connection's, plus what tabs share the stream with. */
+export interface SseHubEnvironment extends ConnectionEnvironment {
+  /**
+   * Web Locks, for electing the tab that holds the stream; `null`: every tab holds its own.
+   * @default globalThis.navigator?.locks
+   */
+  locks?: LockManager | null
+  /**
+   * BroadcastChannel constructor, for relaying to the other tabs; `null`: every tab holds its own.
+   * @default globalThis.BroadcastChannel
+   */
+  BroadcastChannel?: typeof BroadcastChannel | null
 }
 
 export interface StoreOptions {

@@ -56,7 +56,7 @@ const profiles: Profile[] = [
     ],
     target: 2.5,
     loadsLazyChunks: false,
-    notFirst: ['notify/', 'core/tabShare', 'store/', 'hub'],
+    notFirst: ['notify/', 'lazyTabSharing', 'core/tabShare', 'core/tabGroup', 'store/', 'hub'],
   },
   {
     name: 'only createConnection',
@@ -66,7 +66,7 @@ const profiles: Profile[] = [
     ],
     target: 5.3,
     loadsLazyChunks: false,
-    notFirst: ['notify/', 'core/tabShare', 'store/', 'hub'],
+    notFirst: ['notify/', 'lazyTabSharing', 'core/tabShare', 'core/tabGroup', 'store/', 'hub'],
   },
   { name: 'plugin, defaults', code: plugin(''), target: 15, loadsLazyChunks: true, notFirst: [] },
   {
@@ -74,7 +74,7 @@ const profiles: Profile[] = [
     code: plugin(', notify: false, share: false'),
     target: 10,
     loadsLazyChunks: false,
-    notFirst: ['notify/notifier', 'notify/renderers', 'notify/locale', 'core/tabShare'],
+    notFirst: ['notify/notifier', 'notify/renderers', 'notify/locale', 'lazyTabSharing', 'core/tabShare', 'core/tabGroup', 'core/randomId', 'store/snapshotText'],
   },
 ]
 

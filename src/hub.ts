@@ -7,11 +7,13 @@ import type { SseBus } from './core/bus'
 import { createConnection } from './core/connection'
 import type { ConnectionState, SseConnection, SseStatus } from './core/connection'
 import { SseError } from './core/errors'
-import { createIdWindow } from './core/idWindow'
 import { toRelayedState } from './core/relayedState'
 import type { RelayedConnectionState } from './core/relayedState'
-import type { TabShare } from './core/tabShare'
+import { createResumePoint } from './core/resumePoint'
+import type { EndedLogins } from './core/tabGroup'
+import type { GroupSnapshot, RelayedMessage, TabShare } from './core/tabShare'
 import { jwtSubject, shareKey } from './core/userKey'
+import type * as TabSharing from './lazyTabSharing'
 import { createLazyNotifier } from './notify/lazyNotifier'
 import type { Notifier } from './notify/notifier'
 import { defaultCalcOptions, defaultStoreOptions, read } from './options'
@@ -71,7 +73,13 @@ export function createSseHub(options: SseHubOptions, context: SseHubContext = {}
   const successStatuses = options.calc?.successStatuses ?? defaultCalcOptions.successStatuses
   const debug = options.debug === true
   const scope = effectScope(true)
-  let ids = createIdWindow()
+  // The one owner of what this login delivered: the ids seen and the id to resume from. Whatever
+  // path an event comes by (this tab's stream, the leader's relay, a replay after a failover), it
+  // is admitted here, once.
+  const resume = createResumePoint()
+  // Logins this tab left or heard end: a later login of this tab never takes their messages. Made
+  // with the first tab group this tab joins (tab sharing loads on demand).
+  let endedLogins: EndedLogins | undefined
 
   let store: SseStore | undefined
   let storeResolved = false
@@ -81,7 +89,6 @@ export function createSseHub(options: SseHubOptions, context: SseHubContext = {}
   let token: string | null | undefined
   let active = false
   let disposed = false
-  let lastDeliveredId = ''
   // Reconnects of this login as every tab of it shows them (what a leader relays), and how many of
   // this tab's own connection's reconnects are already in it: the connection's count runs on across
   // logins and hand-overs, so only its increases are added.
@@ -115,6 +122,7 @@ export function createSseHub(options: SseHubOptions, context: SseHubContext = {}
       get pauseWhenHidden() {
         return options.pauseWhenHidden === true && role === 'solo'
       },
+      resumeFrom: () => resume.id,
     },
     {
       onMessage: receive,
@@ -153,7 +161,7 @@ export function createSseHub(options: SseHubOptions, context: SseHubContext = {}
       }
     }, true)
     // Pinia may arrive after the stream started (plugin installed first): catch up.
-    store.setConnection({ ...toRelayedState(connection.state), role })
+    store.setConnection({ ...toRelayedState(connection.state), lastEventId: resume.id, role })
     return store
   }
 
@@ -173,31 +181,44 @@ export function createSseHub(options: SseHubOptions, context: SseHubContext = {}
   }
 
   function receive(raw: RawSseMessage): void {
+    // A server replays from the resume point, maybe from the event itself or further back: what was
+    // delivered once is dropped before it costs a decode.
+    if (!resume.admit(raw.id, raw.lastEventId)) {
+      if (debug) console.debug(PREFIX, 'dropped a repeat of event', raw.id)
+      return
+    }
+    const decoded = decodeRaw(raw)
+    if (decoded === null) return
+    const message = { type: decoded.type, data: decoded.data, id: resume.id } as SseMessage
+    deliver(message, share ? share.relay(message, raw.id, raw) : true)
+  }
+
+  /** Decodes one raw event; a rejected one is counted and reported, and gives null like a skipped one. */
+  function decodeRaw(raw: RawSseMessage): DecodedMessage | null {
     let decoded: DecodedMessage | SseError | null
     try {
       decoded = decode(raw)
     } catch (cause) {
       decoded = new SseError('decode', `The decoder threw: ${cause instanceof Error ? cause.message : String(cause)}`, { cause })
     }
-    if (decoded === null) return
     if (decoded instanceof SseError) {
       getStore()?.countMalformed()
       report(decoded)
-      return
+      return null
     }
-    const message = { type: decoded.type, data: decoded.data, id: raw.lastEventId } as SseMessage
-    if (isDuplicate(message.id, raw.id)) return
-    deliver(message, share ? share.relay(message) : true)
+    return decoded
   }
 
-  // A server replays from Last-Event-ID and a failover hands over relayed ids: what was seen once is
-  // not delivered again. When the event's own id is unknown (relays, EventSource), a message without
-  // one carries the previous id, so only a change of id counts.
-  function isDuplicate(id: string, ownId?: string): boolean {
-    const key = ownId ?? (id === lastDeliveredId ? '' : id)
-    if (key === '') return false
-    lastDeliveredId = key
-    return ids.seen(key)
+  /** A message the leader tab relayed: admitted by its own id like one from this tab's stream. */
+  function receiveRelayed(relayed: RelayedMessage, notifyHere: boolean): void {
+    const streamId = 'raw' in relayed ? relayed.raw.lastEventId : relayed.message.id
+    if (!resume.admit(relayed.eventId, streamId)) {
+      if (debug) console.debug(PREFIX, 'dropped a repeat of event', relayed.eventId)
+      return
+    }
+    const decoded = 'raw' in relayed ? decodeRaw(relayed.raw) : relayed.message
+    if (decoded === null) return
+    deliver({ type: decoded.type, data: decoded.data, id: resume.id } as SseMessage, notifyHere)
   }
 
   function deliver(message: SseMessage, notifyHere: boolean): void {
@@ -218,7 +239,7 @@ export function createSseHub(options: SseHubOptions, context: SseHubContext = {}
       loginReconnects += state.reconnects - connectionReconnects
       connectionReconnects = state.reconnects
     }
-    const relayed = { ...toRelayedState(state), reconnects: loginReconnects }
+    const relayed = { ...toRelayedState(state), lastEventId: resume.id, reconnects: loginReconnects }
     showState(relayed)
     share?.relayState(relayed)
   }
@@ -227,7 +248,7 @@ export function createSseHub(options: SseHubOptions, context: SseHubContext = {}
     shownStatus = state.status
     const target = getStore()
     if (!target) return
-    target.setConnection({ ...state, role })
+    target.setConnection({ ...state, lastEventId: resume.id, role })
     // `state.reconnects` is this login's count (relayed ones too); a store that missed some catches up.
     while (target.stats.reconnects < state.reconnects) target.countReconnect()
   }
@@ -244,9 +265,9 @@ export function createSseHub(options: SseHubOptions, context: SseHubContext = {}
     // Tab sharing is a chunk of its own, which an app with `share: false` never downloads. A logout,
     // another login or dispose while it loads makes this attempt stale.
     const attempt = ++shareAttempt
-    void import('./core/tabShare').then(
-      ({ createTabShare }) => {
-        if (attempt === shareAttempt && active && !disposed) joinShare(createTabShare)
+    void import('./lazyTabSharing').then(
+      (sharing) => {
+        if (attempt === shareAttempt && active && !disposed) joinShare(sharing)
       },
       (cause: unknown) => {
         if (attempt !== shareAttempt || !active || disposed) return
@@ -258,19 +279,17 @@ export function createSseHub(options: SseHubOptions, context: SseHubContext = {}
     )
   }
 
-  function joinShare(createTabShare: typeof import('./core/tabShare').createTabShare): void {
+  function joinShare(sharing: typeof TabSharing): void {
     const key = shareKey(absoluteUrl(), token ?? null)
     shareKeyInUse = key
-    const current: TabShare = createTabShare({
+    endedLogins ??= sharing.createEndedLogins()
+    const current: TabShare = sharing.createTabShare({
       key,
-      getSnapshot: () => {
-        const snapshot = getStore()?.snapshot()
-        // Structured clone refuses proxies: hand over plain data.
-        return snapshot === undefined ? undefined : JSON.parse(JSON.stringify(snapshot))
-      },
-      onLead(lastEventId) {
+      ended: endedLogins,
+      ...sharing.sharingPlatform(options.environment ?? {}),
+      getSnapshot: () => getSnapshot(sharing.snapshotToText),
+      onLead() {
         role = current.role === 'solo' ? 'solo' : 'leader'
-        if (lastEventId && lastEventId !== connection.state.lastEventId) connection.setLastEventId(lastEventId)
         getStore()?.setConnection({ role })
         connection.open()
       },
@@ -279,21 +298,27 @@ export function createSseHub(options: SseHubOptions, context: SseHubContext = {}
         connection.close()
         getStore()?.setConnection({ role })
       },
-      onMessage(message, notifyHere) {
-        if (!isDuplicate(message.id)) deliver(message, notifyHere)
-      },
+      onMessage: receiveRelayed,
       onState(state) {
+        // The leader's resume point may be ahead of the relays: events it could not decode.
+        resume.handOver(state.lastEventId)
         loginReconnects = Math.max(loginReconnects, state.reconnects)
         showState(state)
       },
       onSnapshot(snapshot) {
+        resume.handOver(snapshot.resumeId)
         const target = getStore()
-        target?.hydrate(snapshot as Parameters<SseStore['hydrate']>[0])
+        if (!target || typeof snapshot.data !== 'string') return
+        target.hydrate(JSON.parse(snapshot.data) as Parameters<SseStore['hydrate']>[0])
         // The snapshot carries the leader's count of this login: it is the count here too.
-        if (target) loginReconnects = Math.max(loginReconnects, target.stats.reconnects)
+        loginReconnects = Math.max(loginReconnects, target.stats.reconnects)
       },
       onLogout() {
         stop(false)
+      },
+      onRegroup() {
+        if (debug) console.debug(PREFIX, 'the tab group now serves another login: its data replaces this one')
+        forgetLogin()
       },
       onRetry: reopen,
       onAcknowledge(ids, clear) {
@@ -310,9 +335,23 @@ export function createSseHub(options: SseHubOptions, context: SseHubContext = {}
       onError(cause) {
         report(cause instanceof SseError ? cause : new SseError('handler', `Tab sharing failed: ${String(cause)}`, { cause }))
       },
+      onDrop(reason) {
+        if (debug) console.debug(PREFIX, `dropped a tab message (${current.dropped} so far):`, reason)
+      },
     })
     share = current
     current.start()
+  }
+
+  /** Leader side: the store and the resume point, for a tab that joins. */
+  function getSnapshot(snapshotToText: typeof TabSharing.snapshotToText): GroupSnapshot {
+    const snapshot = getStore()?.snapshot()
+    const data =
+      snapshot &&
+      snapshotToText(snapshot, (what) => {
+        report(new SseError('handler', `Tab sharing: the payload of ${what} cannot be written for a tab that joins; it gets the record without it`))
+      })
+    return { data, resumeId: resume.id }
   }
 
   function connect(): void {
@@ -356,16 +395,19 @@ export function createSseHub(options: SseHubOptions, context: SseHubContext = {}
     active = false
     const wasFollowing = role === 'follower'
     leave(broadcast)
-    connection.setLastEventId('')
-    // Ids are the server's per-stream business: the next user's stream may reuse them.
-    ids = createIdWindow()
-    lastDeliveredId = ''
+    forgetLogin()
+    // A follower showed the leader's stream, which is no longer this tab's: show its own, closed one.
+    if (wasFollowing) showState({ ...toRelayedState(connection.state), reconnects: 0 })
+  }
+
+  /** Forgets what the login delivered: data, popups, counts and the resume point. */
+  function forgetLogin(): void {
+    // Ids are the server's per-user business: the next user's stream may reuse them.
+    resume.reset()
     loginReconnects = 0
     connectionReconnects = connection.state.reconnects
     notifier?.closeAll()
     getStore()?.reset()
-    // A follower showed the leader's stream, which is no longer this tab's: show its own, closed one.
-    if (wasFollowing) showState({ ...toRelayedState(connection.state), reconnects: 0 })
   }
 
   /** The token changed while logged in: reconnect with it, keeping the data (it may be a refresh). */

@@ -74,6 +74,7 @@ export type {
   ReconnectOptions,
   ConnectionOptions,
   SseHubOptions,
+  SseHubEnvironment,
   StoreOptions,
   CalcOptions,
   NotifyOptions,

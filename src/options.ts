@@ -2,7 +2,7 @@ import type { NotificationOptions } from 'element-plus'
 import type { MaybeRefOrGetter } from 'vue'
 import type { ConnectionEnvironment } from './core/connection'
 import type { SseError } from './core/errors'
-import type { SseDecoder, SseMessage } from './protocol'
+import type { KnownMessageType, SseDecoder, SseMessage } from './protocol'
 
 /** Value or function returning the value; functions are re-read on every connection attempt. */
 export type Getter<T> = T | (() => T)
@@ -168,11 +168,25 @@ export interface SseHubOptions extends Omit<ConnectionOptions, 'token'> {
    */
   onError?: (error: SseError) => void
   /**
-   * `fetch`, `EventSource` and the jitter's randomness to use instead of the globals (tests, hosts
-   * without them).
+   * `fetch`, `EventSource`, the jitter's randomness, Web Locks and `BroadcastChannel` to use instead of
+   * the globals (tests, hosts without them).
    * @default the globals
    */
-  environment?: ConnectionEnvironment
+  environment?: SseHubEnvironment
+}
+
+/** Platform pieces of the hub: the connection's, plus what tabs share the stream with. */
+export interface SseHubEnvironment extends ConnectionEnvironment {
+  /**
+   * Web Locks, for electing the tab that holds the stream; `null`: every tab holds its own.
+   * @default globalThis.navigator?.locks
+   */
+  locks?: LockManager | null
+  /**
+   * BroadcastChannel constructor, for relaying to the other tabs; `null`: every tab holds its own.
+   * @default globalThis.BroadcastChannel
+   */
+  BroadcastChannel?: typeof BroadcastChannel | null
 }
 
 export interface StoreOptions {
@@ -251,33 +265,47 @@ export interface NotifyContext {
 }
 
 /**
- * Builds the popup for one message: ElNotification options, or null for no popup. Build `message`
+ * Builds the popup for one message of type `K`: ElNotification options, or null for no popup. The
+ * message's `data` has the payload type of `K` in `SseMessageMap` (`NotifyRenderer<'4'>` gets an
+ * `AlarmPayload`); `NotifyRenderer` alone takes any message, its `data` `unknown`. Build `message`
  * with `h()`; server text must never be passed as an HTML string.
  */
-export type NotifyRenderer = (
-  message: SseMessage,
+export type NotifyRenderer<K extends string = string> = (
+  message: SseMessage<K>,
   context: NotifyContext,
 ) => Partial<NotificationOptions> | null | undefined
 
+/**
+ * The renderer of a type outside `SseMessageMap`. Written as a method so that the index signature
+ * also admits the typed renderers of the known keys (a method's parameter is checked both ways).
+ */
+type UnknownTypeRenderer = { render(message: SseMessage, context: NotifyContext): ReturnType<NotifyRenderer> }['render']
+
 export interface NotifyOptions {
   /**
-   * Renderer per messageType, replacing the default one; `false` shows nothing for that type.
+   * Renderer per messageType, replacing the built-in one; `false` shows nothing for that type. Each
+   * type of `SseMessageMap` (the app's own included) gets its payload type; other types `unknown`.
    * @default {} (the built-in renderers)
    */
-  renderers?: Record<string, NotifyRenderer | false>
+  renderers?: { [K in KnownMessageType]?: NotifyRenderer<K> | false } & {
+    [messageType: string]: UnknownTypeRenderer | false | undefined
+  }
   /**
    * Language of titles and labels.
    * @default 'zh-CN'
    */
   locale?: 'zh-CN' | 'en'
   /**
-   * Popups shown within one `groupWindow` before the rest are folded into one summary popup; also
-   * the most sticky popups (e.g. critical alarms) open at once, whatever the window.
+   * Most popups on screen at any moment, plus one summary popup that counts the rest
+   * ("+N 条告警" / "+N more alarms"). A popup that finds the screen full is counted in the summary;
+   * when a popup leaves, the newest one counted takes its place (see `groupWindow`).
    * @default 4
    */
   maxVisible?: number
   /**
-   * Length of the storm-control window, in ms.
+   * How long, in ms, a popup that found the screen full stays news: when a popup leaves within this
+   * time of its arrival, it takes the free place; later it stays only counted in the summary (the
+   * store keeps every alarm).
    * @default 2000
    */
   groupWindow?: number

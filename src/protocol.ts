@@ -107,7 +107,11 @@ export interface RawSseMessage {
   data: string
   /** The stream's last event id at the time of this message (persists across messages). */
   lastEventId: string
-  /** The `id:` field of this very event, when it had one (a replay can be recognised by it). */
+  /**
+   * The `id:` field of this very event, when it had one (a replay can be recognised by it). On the
+   * eventsource transport, which only tells the id buffer, a change of the buffer within one
+   * EventSource instance.
+   */
   id?: string
 }
 
@@ -115,7 +119,10 @@ export interface RawSseMessage {
 export interface SseMessage<K extends string = string> {
   type: K
   data: MessageData<K>
-  /** The last event id when the message arrived; '' when the server sends no ids. */
+  /**
+   * The id to resume from after this message: the last event id delivered to the user's tabs; '' when
+   * the server sends no ids.
+   */
   id: string
 }
 

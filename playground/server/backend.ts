@@ -88,6 +88,8 @@ export interface StreamRequestRecord {
   status: number
   /** When the request arrived (ms since epoch). */
   time: number
+  /** Id of the last event sent (to anyone) when the request arrived: a stream without a resume id gets what follows. */
+  sentBefore: number
 }
 
 /** The mock SSE backend: streams, tokens, replay, fault injection and observability. */
@@ -331,6 +333,7 @@ export function createMockBackend(options: MockBackendOptions = {}): MockBackend
       user: tokens.verify(token),
       status: 0,
       time: Date.now(),
+      sentBefore: seq,
     }
     requests.push(record)
 

@@ -87,6 +87,13 @@ export type CreateConnectionOptions = ConnectionOptions & {
    * @default the globals
    */
   environment?: ConnectionEnvironment
+  /**
+   * The id to resume from, asked at each attempt, when the resume point has an owner beside the
+   * connection (the hub: the last id delivered to the user's tabs, whatever path brought it). The
+   * stream's last event id starts from it.
+   * @default the stream's own last event id
+   */
+  resumeFrom?: () => string
 }
 
 const LOG_PREFIX = '[vue-sse-hub]'
@@ -243,7 +250,7 @@ export function createConnection(options: CreateConnectionOptions, callbacks: Co
     try {
       request = buildRequest()
     } catch (cause) {
-      stop(cause instanceof SseError ? cause : new SseError('config', `Reading the options failed: ${String(cause)}`, { cause }))
+      stop(toConfigError(cause, 'Reading the options failed'))
       return
     }
     lastByteAt = Date.now()
@@ -261,8 +268,9 @@ export function createConnection(options: CreateConnectionOptions, callbacks: Co
         if (gen !== generation) return
         lastByteAt = Date.now()
         feedGeneration = gen
-        // A new EventSource starts with an empty id buffer; keep ours until the server sends one.
-        if (message.lastEventId !== '') parser.lastEventId = message.lastEventId
+        // A new EventSource starts with an empty id buffer; keep ours until the server sends one (or
+        // clears it with an empty `id:`).
+        if (message.lastEventId !== '' || message.id === '') parser.lastEventId = message.lastEventId
         else message.lastEventId = parser.lastEventId
         deliver(message)
       },
@@ -278,7 +286,9 @@ export function createConnection(options: CreateConnectionOptions, callbacks: Co
         ? startEventSourceTransport(request, handlers, impl as typeof EventSource)
         : startFetchTransport(request, handlers, impl as typeof fetch)
     } catch (cause) {
-      stop(cause instanceof SseError ? cause : new SseError('network', `Could not start the request: ${String(cause)}`, { cause }))
+      // A request that cannot even be built (a header value fetch refuses, a malformed URL) fails the
+      // same way on every attempt: retrying would loop forever without reaching the server.
+      stop(toConfigError(cause, 'Could not build the request'))
       return
     }
     // Comments are invisible to EventSource, so a quiet but healthy stream would look dead there.
@@ -294,6 +304,8 @@ export function createConnection(options: CreateConnectionOptions, callbacks: Co
     if (body != null && !viaEventSource && /^(GET|HEAD)$/i.test(method)) {
       throw new SseError('config', `A request body needs a method that takes one, e.g. method: 'POST' (got ${method})`)
     }
+    // The stream goes on from the owner's resume point: events without an id of their own carry it.
+    if (options.resumeFrom) parser.lastEventId = options.resumeFrom()
     return {
       url,
       method,
@@ -624,4 +636,8 @@ export function createConnection(options: CreateConnectionOptions, callbacks: Co
       changed()
     },
   }
+}
+
+function toConfigError(cause: unknown, what: string): SseError {
+  return cause instanceof SseError ? cause : new SseError('config', `${what}: ${String(cause)}`, { cause })
 }

@@ -1,8 +1,16 @@
+/** Bounded memory of event ids. */
+export interface IdWindow {
+  /** Records `id` and says whether it was there already. The empty id is never recorded nor seen. */
+  seen(id: string): boolean
+  /** Whether `id` is remembered, without recording it. */
+  has(id: string): boolean
+}
+
 /**
- * Bounded memory of recently seen message ids: `seen(id)` records the id and returns whether it was
- * already there. The empty id (server sends no ids) is never a duplicate and is not recorded.
+ * A window over the last `limit` ids recorded: the oldest is forgotten first, so memory stays flat in a
+ * page left open for months.
  */
-export function createIdWindow(limit = 1000): { seen(id: string): boolean } {
+export function createIdWindow(limit = 1000): IdWindow {
   if (!Number.isInteger(limit) || limit < 1) {
     throw new TypeError(
       __DEV__ ? `createIdWindow: limit must be a positive integer, got ${limit}` : 'createIdWindow: invalid limit',
@@ -22,6 +30,9 @@ export function createIdWindow(limit = 1000): { seen(id: string): boolean } {
       next = (next + 1) % limit
       recent.add(id)
       return false
+    },
+    has(id: string): boolean {
+      return recent.has(id)
     },
   }
 }

@@ -4,7 +4,7 @@ import type { SseErrorInfo } from './errors'
 /** The leader's connection state as relayed to the other tabs: plain and structured-cloneable. */
 export interface RelayedConnectionState {
   status: SseStatus
-  /** Last event id the leader's connection saw. */
+  /** The group's resume point: the last event id delivered in this login. */
   lastEventId: string
   /** Failed attempts in a row. */
   attempt: number

@@ -1,35 +1,38 @@
-import type { SseMessage } from '../protocol'
-import { createIdWindow } from './idWindow'
-import { isRecord } from './isRecord'
+import type { RawSseMessage, SseMessage } from '../protocol'
+import { randomId } from './randomId'
 import type { RelayedConnectionState } from './relayedState'
+import { createEndedLogins, createTabGroup } from './tabGroup'
+import type { EndedLogins, TabGroup } from './tabGroup'
+import { NAME_PREFIX, readWire, toPresence, toWire } from './tabShareWire'
+import type { GroupSnapshot, Received, RelayedMessage, TabPresence, WireBody } from './tabShareWire'
+
+export type { RelayedConnectionState } from './relayedState'
+export type { GroupSnapshot, RelayedMessage, TabPresence } from './tabShareWire'
 
 // One SSE connection for all tabs of a user: the tabs elect a leader with the Web Locks API and the
-// leader relays every decoded message over BroadcastChannel.
+// leader relays every decoded message over BroadcastChannel. A tab takes messages, state and snapshots
+// only from the leader it knows, for its own login (see tabGroup.ts).
 // Web Locks: https://w3c.github.io/web-locks/
 // BroadcastChannel: https://html.spec.whatwg.org/multipage/web-messaging.html#broadcasting-to-other-browsing-contexts
 
-const NAME_PREFIX = 'vue-sse-hub:'
-const PROTOCOL_VERSION = 1
-
-/** Where a tab stands, for choosing which tab pops a notification. */
-export interface TabPresence {
-  visible: boolean
-  focused: boolean
-}
-
 export interface TabShareCallbacks {
-  /** This tab now leads: open the connection, resuming from `lastEventId` (last id this tab saw). */
-  onLead(lastEventId: string): void
+  /** This tab now leads: open the connection, resuming from the group's resume point. */
+  onLead(): void
   /** This tab follows: it must not hold a connection. Called once, at start, when another tab leads. */
   onFollow(): void
   /** A message relayed by the leader. `notifyHere` says whether this tab should pop its notification. */
-  onMessage(message: SseMessage, notifyHere: boolean): void
+  onMessage(relayed: RelayedMessage, notifyHere: boolean): void
   /** The leader's connection state. */
   onState(state: RelayedConnectionState): void
-  /** A late joiner gets the leader's store snapshot (whatever the leader's `getSnapshot` returned). */
-  onSnapshot(snapshot: unknown): void
-  /** Another tab logged out: drop the stream and the data. */
+  /** A late joiner gets the leader's store snapshot and the resume point it goes with. */
+  onSnapshot(snapshot: GroupSnapshot): void
+  /** A tab of this login logged out: drop the stream and the data. */
   onLogout(): void
+  /**
+   * The group's new leader serves another login than the one this tab holds data of (it never heard
+   * that login end): forget that data; the new login's snapshot follows.
+   */
+  onRegroup(): void
   /** The user marked these alarms read in another tab, or (`clear`) removed every alarm there. */
   onAcknowledge(ids: string[], clear: boolean): void
   /** Leader: a follower asks to open the stream again after it gave up (its user pressed retry). */
@@ -39,8 +42,13 @@ export interface TabShareCallbacks {
 export interface TabShareOptions extends TabShareCallbacks {
   /** Lock and channel name suffix; see {@link shareKey}. Tabs with different keys never share. */
   key: string
-  /** Leader side: the current store snapshot (structured-cloneable) for a tab that joins. */
-  getSnapshot(): unknown
+  /** Leader side: the current store snapshot (structured-cloneable) and resume point, for a tab that joins. */
+  getSnapshot(): GroupSnapshot
+  /**
+   * Logins that ended in this tab; pass the same memory to the tab share of each login.
+   * @default a memory of this tab share's own
+   */
+  ended?: EndedLogins
   /**
    * Web Locks; without them every tab is `solo`.
    * @default globalThis.navigator?.locks
@@ -57,11 +65,16 @@ export interface TabShareOptions extends TabShareCallbacks {
    */
   presence?: () => TabPresence
   /**
-   * Receives what a callback throws and what cannot be posted (e.g. a snapshot that is not
-   * structured-cloneable). The tab goes on either way.
+   * Receives what a callback throws and what cannot be posted. The tab goes on either way.
    * @default rethrown in a microtask (reported as an uncaught error)
    */
   onError?: (error: unknown) => void
+  /**
+   * Told of every channel message dropped as not this tab's (another login, a tab that is not the
+   * leader, a stale leader), with the reason.
+   * @default undefined
+   */
+  onDrop?: (reason: string) => void
 }
 
 /**
@@ -75,20 +88,23 @@ export interface TabShare {
   readonly role: TabRole
   /** Random id of this tab, unique among the tabs sharing a key. */
   readonly tabId: string
-  /** Last message id seen by this tab (own stream or relayed). */
-  readonly lastEventId: string
+  /** The login this tab's group serves; '' until known. */
+  readonly login: string
+  /** Channel messages dropped as not this tab's (see `onDrop`). */
+  readonly dropped: number
   /** Joins the channel, asks the leader for a snapshot and state, requests the lock. Once only. */
   start(): void
   /** Leaves: releases the lock (another tab takes over) and closes the channel. Idempotent. */
   stop(): void
   /**
-   * Leader: sends a decoded message to the other tabs. Returns true when THIS tab should pop the
-   * notification (always true unless leading).
+   * Leader: sends a decoded message to the other tabs; `message.id` is the group's resume point after
+   * it, `eventId` the event's own id. `raw` goes instead when the message cannot be cloned. Returns
+   * true when THIS tab should pop the notification (always true unless leading).
    */
-  relay(message: SseMessage): boolean
+  relay(message: SseMessage, eventId: string | undefined, raw?: Pick<RawSseMessage, 'event' | 'data'>): boolean
   /** Leader: sends the connection state to the other tabs (and keeps it for tabs that join). */
   relayState(state: RelayedConnectionState): void
-  /** Tells every other tab to log out; this tab handles its own logout. */
+  /** Tells every other tab of this login to log out; this tab handles its own logout. */
   broadcastLogout(): void
   /** Tells every other tab that the user marked these alarms read, or (`clear`) removed every alarm. */
   broadcastAcknowledge(ids: string[], clear: boolean): void
@@ -96,36 +112,19 @@ export interface TabShare {
   requestRetry(): void
 }
 
-// Channel protocol. Every message carries the version marker and the sender's tab id.
-type WireBody =
-  | { kind: 'hello'; presence: TabPresence }
-  | { kind: 'presence'; presence: TabPresence }
-  | { kind: 'bye' }
-  | { kind: 'lead' }
-  // `carried`: the id did not change since the leader's previous message, i.e. the event had no id
-  // of its own and repeats the last one: not a replay, so never dropped as a duplicate.
-  | { kind: 'message'; message: SseMessage; notify: string; carried: boolean }
-  | { kind: 'state'; state: RelayedConnectionState }
-  | { kind: 'snapshot'; to: string; snapshot: unknown; state: RelayedConnectionState | null }
-  | { kind: 'logout' }
-  | { kind: 'ack'; ids: string[]; clear: boolean }
-  | { kind: 'retry' }
-type Wire = WireBody & { v: typeof PROTOCOL_VERSION; from: string }
-type Received = WireBody & { from: string }
-
 interface Peer extends TabPresence {
   /** Order of the last report, so the most recently focused tab wins. */
   order: number
 }
 
-/** Creates the election and relay for one tab. Call `start()` to join. */
+/** Creates the election and relay for one tab and login. Call `start()` to join. */
 export function createTabShare(options: TabShareOptions): TabShare {
   const locks = options.locks === undefined ? globalThis.navigator?.locks : options.locks
   const Channel = options.BroadcastChannel === undefined ? globalThis.BroadcastChannel : options.BroadcastChannel
   const presence = options.presence ?? documentPresence
   const name = NAME_PREFIX + options.key
   const tabId = randomId()
-  const ids = createIdWindow()
+  const group: TabGroup = createTabGroup(options.ended ?? createEndedLogins())
   const peers = new Map<string, Peer>()
   // Leader side: one pending request per known tab for that tab's own lock, granted when it is gone.
   const watches = new Map<string, AbortController>()
@@ -138,14 +137,15 @@ export function createTabShare(options: TabShareOptions): TabShare {
   })
 
   let role: TabRole = 'follower'
-  let lastEventId = ''
   let lastState: RelayedConnectionState | null = null
-  let leaderId = ''
   let hasSnapshot = false
   let started = false
   let stopped = false
   let joined = false
   let order = 0
+  let dropped = 0
+  // The term this tab announced when it took the lead (its snapshots carry it).
+  let termOfLead = 0
   let channel: BroadcastChannel | null = null
   let removeListeners: () => void = () => {}
 
@@ -173,15 +173,27 @@ export function createTabShare(options: TabShareOptions): TabShare {
     }
   }
 
-  function post(body: WireBody): boolean {
-    if (!channel || !joined) return false
+  /** Posts `body`; returns the error when it could not be posted (e.g. not structured-cloneable). */
+  function tryPost(body: WireBody, beforeJoining = false): unknown {
+    if (!channel || (!joined && !beforeJoining)) return new Error('Not in a tab group')
     try {
-      channel.postMessage({ v: PROTOCOL_VERSION, from: tabId, ...body } satisfies Wire)
-      return true
+      channel.postMessage(toWire(tabId, body))
+      return null
     } catch (error) {
-      report(error)
-      return false
+      return error ?? new Error('postMessage failed')
     }
+  }
+
+  function post(body: WireBody, beforeJoining = false): boolean {
+    const error = tryPost(body, beforeJoining)
+    if (error !== null && channel && joined) report(error)
+    return error === null
+  }
+
+  function drop(wire: Received, reason: string): void {
+    dropped++
+    const handler = options.onDrop
+    if (handler) call(() => handler(`${wire.kind} from tab ${wire.from.slice(0, 8)}: ${reason}`))
   }
 
   function ownPresence(): TabPresence {
@@ -213,16 +225,17 @@ export function createTabShare(options: TabShareOptions): TabShare {
     removeListeners()
     const wasLeader = role === 'leader'
     role = 'solo'
-    if (!wasLeader) call(() => options.onLead(lastEventId))
+    if (!wasLeader) call(() => options.onLead())
   }
 
   function lead(): Promise<void> | undefined {
     if (stopped) return undefined
     role = 'leader'
-    leaderId = tabId
-    post({ kind: 'lead' })
+    const { login, term } = group.lead(tabId)
+    termOfLead = term
+    post({ kind: 'lead', login, term })
     for (const id of peers.keys()) watch(id)
-    call(() => options.onLead(lastEventId))
+    call(() => options.onLead())
     return untilStop
   }
 
@@ -259,7 +272,7 @@ export function createTabShare(options: TabShareOptions): TabShare {
     snapshotSent.delete(id)
     watches.get(id)?.abort()
     watches.delete(id)
-    if (id === leaderId) leaderId = ''
+    group.forget(id)
   }
 
   function notePresence(id: string, p: TabPresence): void {
@@ -281,25 +294,17 @@ export function createTabShare(options: TabShareOptions): TabShare {
     return chosen
   }
 
-  function noteId(id: string): void {
-    if (id !== '') lastEventId = id
-  }
-
-  function receive(message: SseMessage, notifyHere: boolean, carried: boolean): void {
-    // A leader that died may still have messages in flight that the next leader replays.
-    if (!carried && ids.seen(message.id)) return
-    noteId(message.id)
-    call(() => options.onMessage(message, notifyHere))
-  }
-
-  function keepState(state: RelayedConnectionState): void {
-    lastState = state
-    noteId(state.lastEventId)
-  }
-
-  function applyState(state: RelayedConnectionState): void {
-    keepState(state)
-    call(() => options.onState(state))
+  function sendSnapshot(to: string): void {
+    let snapshot: GroupSnapshot
+    try {
+      snapshot = options.getSnapshot()
+    } catch (error) {
+      report(error)
+      return
+    }
+    // The state goes with the snapshot's resume point: the one relayed last may be older.
+    const state = lastState && { ...lastState, lastEventId: snapshot.resumeId }
+    if (post({ kind: 'snapshot', login: group.login, term: termOfLead, to, snapshot, state })) snapshotSent.add(to)
   }
 
   function onChannelMessage(event: MessageEvent): void {
@@ -310,16 +315,7 @@ export function createTabShare(options: TabShareOptions): TabShare {
     switch (wire.kind) {
       case 'hello':
         notePresence(from, wire.presence)
-        if (role === 'leader' && !snapshotSent.has(from)) {
-          let snapshot: unknown
-          try {
-            snapshot = options.getSnapshot()
-          } catch (error) {
-            report(error)
-            return
-          }
-          if (post({ kind: 'snapshot', to: from, snapshot, state: lastState })) snapshotSent.add(from)
-        }
+        if (role === 'leader' && !snapshotSent.has(from)) sendSnapshot(from)
         break
       case 'presence':
         notePresence(from, wire.presence)
@@ -327,38 +323,58 @@ export function createTabShare(options: TabShareOptions): TabShare {
       case 'bye':
         forget(from)
         break
-      case 'lead':
-        if (role === 'leader') return
-        leaderId = from
+      case 'lead': {
+        if (role !== 'follower') return drop(wire, `this tab ${role === 'leader' ? 'leads' : 'is on its own'}`)
+        const verdict = group.heardLead(from, wire.login, wire.term)
+        if (verdict === 'drop') return drop(wire, 'an ended login or an earlier leader')
+        if (verdict === 'regroup') {
+          hasSnapshot = false
+          call(() => options.onRegroup())
+        }
         // The new leader has no presence of ours yet; a tab whose hello went unanswered asks again.
         announce(hasSnapshot ? 'presence' : 'hello')
         break
+      }
       case 'message':
-        receive(wire.message, wire.notify === tabId, wire.carried)
+        if (role !== 'follower' || !group.isLeader(from, wire.login)) return drop(wire, notFromLeader())
+        call(() => options.onMessage(wire.relayed, wire.notify === tabId))
         break
       case 'state':
-        // Our own state wins; a dead leader's late state must not overwrite the new leader's.
-        if (role !== 'follower' || (leaderId !== '' && from !== leaderId)) return
-        leaderId = from
-        applyState(wire.state)
+        if (role !== 'follower' || !group.isLeader(from, wire.login)) return drop(wire, notFromLeader())
+        lastState = wire.state
+        call(() => options.onState(wire.state))
         break
       case 'snapshot':
-        if (wire.to !== tabId || role !== 'follower') return
-        leaderId = from
+        if (wire.to !== tabId) return
+        if (role !== 'follower' || !group.heardSnapshot(from, wire.login, wire.term)) {
+          return drop(wire, 'another login, or this tab leads')
+        }
         hasSnapshot = true
         call(() => options.onSnapshot(wire.snapshot))
-        if (wire.state) applyState(wire.state)
+        if (wire.state) {
+          const state = wire.state
+          lastState = state
+          call(() => options.onState(state))
+        }
         break
       case 'logout':
+        if (!group.heardLogout(wire.login)) return drop(wire, 'another login')
         call(() => options.onLogout())
         break
       case 'ack':
+        if (!group.isOwn(wire.login)) return drop(wire, 'another login')
         call(() => options.onAcknowledge(wire.ids, wire.clear))
         break
       case 'retry':
-        if (role === 'leader') call(() => options.onRetry())
+        if (role !== 'leader' || !group.isOwn(wire.login)) return drop(wire, 'this tab does not lead that login')
+        call(() => options.onRetry())
         break
     }
+  }
+
+  function notFromLeader(): string {
+    if (role !== 'follower') return `this tab ${role === 'leader' ? 'leads' : 'is on its own'}`
+    return group.login === '' ? 'no leader known yet (the snapshot brings what came before)' : 'not the leader of this login'
   }
 
   function closeChannel(): void {
@@ -400,7 +416,7 @@ export function createTabShare(options: TabShareOptions): TabShare {
     started = true
     if (!locks || typeof locks.request !== 'function' || !Channel) {
       role = 'solo'
-      call(() => options.onLead(lastEventId))
+      call(() => options.onLead())
       return
     }
     try {
@@ -436,38 +452,40 @@ export function createTabShare(options: TabShareOptions): TabShare {
     releaseHeld()
   }
 
-  function relay(message: SseMessage): boolean {
-    const carried = message.id !== '' && message.id === lastEventId
-    ids.seen(message.id)
-    noteId(message.id)
+  function relay(message: SseMessage, eventId: string | undefined, raw?: Pick<RawSseMessage, 'event' | 'data'>): boolean {
     if (role !== 'leader') return true
     const notify = chooseNotifier()
-    const sent = post({
-      kind: 'message',
-      message: { type: message.type, data: message.data, id: message.id },
-      notify,
-      carried,
-    })
+    const login = group.login
+    const decoded: SseMessage = { type: message.type, data: message.data, id: message.id }
+    let error = tryPost({ kind: 'message', login, notify, relayed: { message: decoded, eventId } })
+    if (error !== null && raw) {
+      // A payload structured clone cannot copy (nested too deep, a function inside): the other tabs
+      // decode the event themselves.
+      const copy: RawSseMessage = { event: raw.event, data: raw.data, lastEventId: message.id }
+      error = tryPost({ kind: 'message', login, notify, relayed: { raw: copy, eventId } })
+    }
+    if (error !== null) report(error)
     // Unsent: no other tab will pop it, so this one does.
-    return !sent || notify === tabId
+    return error !== null || notify === tabId
   }
 
   function relayState(state: RelayedConnectionState): void {
     if (role === 'follower') return
-    keepState(state)
-    if (role === 'leader') post({ kind: 'state', state })
+    lastState = state
+    if (role === 'leader') post({ kind: 'state', login: group.login, state })
   }
 
   function broadcastLogout(): void {
-    post({ kind: 'logout' })
+    // Even from a tab still joining: the group it joins is the user's.
+    post({ kind: 'logout', login: group.signOut() }, true)
   }
 
   function broadcastAcknowledge(ids: string[], clear: boolean): void {
-    post({ kind: 'ack', ids, clear })
+    if (group.login !== '') post({ kind: 'ack', login: group.login, ids, clear })
   }
 
   function requestRetry(): void {
-    if (role === 'follower') post({ kind: 'retry' })
+    if (role === 'follower' && group.login !== '') post({ kind: 'retry', login: group.login })
   }
 
   return {
@@ -475,8 +493,11 @@ export function createTabShare(options: TabShareOptions): TabShare {
       return role
     },
     tabId,
-    get lastEventId() {
-      return lastEventId
+    get login() {
+      return group.login
+    },
+    get dropped() {
+      return dropped
     },
     start,
     stop,
@@ -488,62 +509,7 @@ export function createTabShare(options: TabShareOptions): TabShare {
   }
 }
 
-function readWire(data: unknown): Received | null {
-  if (!isRecord(data) || data.v !== PROTOCOL_VERSION) return null
-  const { kind, from } = data
-  if (typeof from !== 'string' || from === '') return null
-  const wire = (body: WireBody): Received => ({ ...body, from })
-  switch (kind) {
-    case 'hello':
-    case 'presence':
-      return wire({ kind, presence: toPresence(isRecord(data.presence) ? data.presence : {}) })
-    case 'bye':
-    case 'lead':
-    case 'logout':
-    case 'retry':
-      return wire({ kind })
-    case 'message': {
-      const message = data.message
-      if (!isRecord(message) || typeof message.type !== 'string' || typeof message.id !== 'string') {
-        return null
-      }
-      const notify = typeof data.notify === 'string' ? data.notify : ''
-      const copy: SseMessage = { type: message.type, data: message.data, id: message.id }
-      return wire({ kind, notify, message: copy, carried: data.carried === true })
-    }
-    case 'ack': {
-      const ids = data.ids
-      if (!Array.isArray(ids) || !ids.every((id) => typeof id === 'string')) return null
-      return wire({ kind, ids, clear: data.clear === true })
-    }
-    case 'state':
-      return isState(data.state) ? wire({ kind, state: data.state }) : null
-    case 'snapshot':
-      if (typeof data.to !== 'string') return null
-      return wire({ kind, to: data.to, snapshot: data.snapshot, state: isState(data.state) ? data.state : null })
-    default:
-      return null
-  }
-}
-
-function isState(value: unknown): value is RelayedConnectionState {
-  return isRecord(value) && typeof value.status === 'string' && typeof value.lastEventId === 'string'
-}
-
-function toPresence(value: { visible?: unknown; focused?: unknown }): TabPresence {
-  return { visible: value.visible === true, focused: value.focused === true }
-}
-
 function documentPresence(): TabPresence {
   const doc: Partial<Document> = typeof document === 'undefined' ? {} : document
   return { visible: doc.visibilityState === 'visible', focused: doc.hasFocus?.() === true }
-}
-
-function randomId(): string {
-  const bytes = new Uint8Array(16)
-  // getRandomValues, unlike randomUUID, works outside secure contexts: plain-http intranet admin apps
-  // are common.
-  if (typeof globalThis.crypto?.getRandomValues === 'function') crypto.getRandomValues(bytes)
-  else for (let i = 0; i < bytes.length; i++) bytes[i] = Math.random() * 256
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')
 }

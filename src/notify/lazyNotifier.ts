@@ -1,10 +1,11 @@
+// The notifier as the hub holds it: the popups' code is loaded on the first message, in a chunk of its own.
 import type { AppContext } from 'vue'
 import { SseError } from '../core/errors'
 import type { CalcOptions, NotifyOptions } from '../options'
 import type { SseMessage } from '../protocol'
 import type { Notifier } from './notifier'
 
-// Loads still running, so that tests (and anything else) can wait until popups are decided.
+// Loads still running, so that tests can wait until popups are decided (development builds only).
 const loading = new Set<Promise<unknown>>()
 
 /**
@@ -47,8 +48,10 @@ export function createLazyNotifier(
       },
     )
     pending = current
-    loading.add(current)
-    void current.finally(() => loading.delete(current))
+    if (__DEV__) {
+      loading.add(current)
+      void current.finally(() => loading.delete(current))
+    }
   }
 
   load()
@@ -71,7 +74,7 @@ export function createLazyNotifier(
   }
 }
 
-/** Resolves once every notifier that is loading has loaded (or failed to). */
+/** Resolves once every notifier that is loading has loaded (or failed to). For tests: development builds only. */
 export async function notifiersLoaded(): Promise<void> {
   while (loading.size > 0) await Promise.allSettled([...loading])
 }

@@ -1,3 +1,4 @@
+// The texts of the built-in popups, in zh-CN and English.
 /** Languages of the built-in notification texts. */
 export type NotifyLocale = 'zh-CN' | 'en'
 
@@ -33,20 +34,13 @@ export interface NotifyMessages {
 
 const zhCN: NotifyMessages = {
   titles: {
-    '0-0': '稳态计算开始',
     '0-1': '稳态计算结束',
-    '1-0': '沙箱稳态计算开始',
     '1-1': '沙箱稳态计算结束',
-    '2-0': '溯源计算开始',
     '2-1': '溯源计算结束',
     '3': 'SCADA 数据拉取',
     '4': '事件告警',
-    '5-0': '瞬态计算开始',
     '5-1': '瞬态计算结束',
-    '5-2': '瞬态计算进度',
-    '6-0': '沙箱瞬态计算开始',
     '6-1': '沙箱瞬态计算结束',
-    '6-2': '沙箱瞬态计算进度',
     '7': '数据异常',
   },
   fields: {
@@ -69,20 +63,13 @@ const zhCN: NotifyMessages = {
 
 const en: NotifyMessages = {
   titles: {
-    '0-0': 'Steady-state calculation started',
     '0-1': 'Steady-state calculation finished',
-    '1-0': 'Sandbox steady-state calculation started',
     '1-1': 'Sandbox steady-state calculation finished',
-    '2-0': 'Trace calculation started',
     '2-1': 'Trace calculation finished',
     '3': 'SCADA data pull',
     '4': 'Event alarm',
-    '5-0': 'Transient calculation started',
     '5-1': 'Transient calculation finished',
-    '5-2': 'Transient calculation progress',
-    '6-0': 'Sandbox transient calculation started',
     '6-1': 'Sandbox transient calculation finished',
-    '6-2': 'Sandbox transient calculation progress',
     '7': 'Data anomaly',
   },
   fields: {
@@ -110,8 +97,36 @@ const en: NotifyMessages = {
   summary: (count, alarmsOnly) => `+${count} more ${alarmsOnly ? 'alarm' : 'notification'}${count === 1 ? '' : 's'}`,
 }
 
-/** The built-in texts, by language. */
-export const notifyMessages: Readonly<Record<NotifyLocale, NotifyMessages>> = { 'zh-CN': zhCN, en }
+/**
+ * Texts with the titles of the messageTypes that have no built-in popup (starts, progress) added, for
+ * custom renderers. Kept out of the texts the built-in popups use, so the popups' chunk of an app
+ * that never reads `notifyMessages` does not carry them.
+ */
+function withAllTitles(messages: NotifyMessages, titles: Readonly<Record<string, string>>): NotifyMessages {
+  return { ...messages, titles: { ...messages.titles, ...titles } }
+}
+
+/** Every built-in text, by language, with a title for every messageType of the protocol. */
+export const notifyMessages: Readonly<Record<NotifyLocale, NotifyMessages>> = {
+  'zh-CN': /* @__PURE__ */ withAllTitles(zhCN, {
+    '0-0': '稳态计算开始',
+    '1-0': '沙箱稳态计算开始',
+    '2-0': '溯源计算开始',
+    '5-0': '瞬态计算开始',
+    '5-2': '瞬态计算进度',
+    '6-0': '沙箱瞬态计算开始',
+    '6-2': '沙箱瞬态计算进度',
+  }),
+  en: /* @__PURE__ */ withAllTitles(en, {
+    '0-0': 'Steady-state calculation started',
+    '1-0': 'Sandbox steady-state calculation started',
+    '2-0': 'Trace calculation started',
+    '5-0': 'Transient calculation started',
+    '5-2': 'Transient calculation progress',
+    '6-0': 'Sandbox transient calculation started',
+    '6-2': 'Sandbox transient calculation progress',
+  }),
+}
 
 /** Texts of a language; unknown languages fall back to zh-CN. */
 export function getNotifyMessages(locale: NotifyLocale | undefined): NotifyMessages {

@@ -1,3 +1,4 @@
+// One queue of popup mounts, one mount per task, so that handling a burst of messages never includes a mount.
 import { yieldTask } from '../core/transports/yieldTask'
 
 /**
@@ -28,7 +29,7 @@ export function queueMount(mount: () => void): () => void {
   }
 }
 
-/** Resolves once every queued mount has run or been cancelled. */
+/** Resolves once every queued mount has run or been cancelled. For tests: development builds only. */
 export function mountsSettled(): Promise<void> {
   if (queue.length === 0) return Promise.resolve()
   return new Promise((resolve) => settledWaiters.push(resolve))
@@ -43,11 +44,10 @@ function schedule(): void {
 function runNext(): void {
   scheduled = false
   queue.shift()?.()
-  if (queue.length > 0) {
-    schedule()
-    return
+  if (queue.length > 0) schedule()
+  else if (__DEV__) {
+    const waiters = settledWaiters
+    settledWaiters = []
+    for (const resolve of waiters) resolve()
   }
-  const waiters = settledWaiters
-  settledWaiters = []
-  for (const resolve of waiters) resolve()
 }

@@ -1,23 +1,19 @@
-import type { NotificationHandle, NotificationOptions } from 'element-plus'
+// The notifier: renders each message's popup and hands it to the screen, which caps what is shown.
 import { ElNotification } from 'element-plus'
-import type { AppContext, ShallowRef, VNode } from 'vue'
-import { h, nextTick, shallowRef } from 'vue'
+import type { AppContext } from 'vue'
+import { guarded } from '../core/guard'
 import { SseError } from '../core/errors'
-import type { CalcOptions, NotifyContext, NotifyOptions, NotifyRenderer } from '../options'
-import { defaultCalcOptions, isSuccessStatus } from '../options'
-import { isAlarmType } from '../protocol'
+import type { CalcOptions, NotifyOptions, NotifyRenderer } from '../options'
 import type { SseMessage } from '../protocol'
-import type { NotifyLocale } from './locale'
 import { getNotifyMessages } from './locale'
-import { queueMount } from './mountQueue'
+import { createNotifyContext } from './notifyContext'
+import type { NotifyFunction } from './popup'
+import { createPopupOpener } from './popup'
 import { defaultRenderers } from './renderers'
-import { checkPopupStyle } from './styleCheck'
+import { createScreen } from './screen'
+import { createSummary } from './summary'
 
-/** The popup function the notifier drives; `ElNotification` by default. */
-export type NotifyFunction = (
-  options: Partial<NotificationOptions>,
-  appContext?: AppContext | null,
-) => NotificationHandle
+export type { NotifyFunction } from './popup'
 
 /** Shows the popup of each message, with storm control. */
 export interface Notifier {
@@ -28,59 +24,26 @@ export interface Notifier {
   notify: (message: SseMessage) => void
   /**
    * Closes every popup this notifier opened, the summary included (on logout), and drops those still
-   * waiting to be mounted. Open popups close on the next tick; the next message already starts a
-   * fresh storm window.
+   * waiting to be mounted. Open popups close on the next tick.
    */
   closeAll: () => void
   /** Closes everything and ignores later messages. */
   dispose: () => void
 }
 
-/** The labels and success rule renderers see, for one language (zh-CN unless `'en'`) and calc configuration. */
-export function createNotifyContext(locale?: NotifyLocale, calc?: CalcOptions): NotifyContext {
-  const messages = getNotifyMessages(locale)
-  const successStatuses = calc?.successStatuses ?? defaultCalcOptions.successStatuses
-  const labels: Record<string, string> = { ...messages.statusLabels, ...calc?.statusLabels }
-  const isSuccess = (status: number | string | undefined): boolean => isSuccessStatus(status, successStatuses)
-  return {
-    locale: locale === 'en' ? 'en' : 'zh-CN',
-    isSuccess,
-    statusLabel: (status) => {
-      const key = String(status)
-      if (status !== undefined && Object.hasOwn(labels, key)) return labels[key]
-      return isSuccess(status) ? messages.status.success : messages.status.failure
-    },
-  }
-}
-
-// Higher wins when a storm mixes types: the summary shows the most severe one (other types: 0).
-const severity = new Map<string | undefined, number>([
-  ['error', 4],
-  ['warning', 3],
-  ['info', 2],
-  ['primary', 1],
-  ['success', 1],
-])
-const severityOf = (type: string | undefined): number => severity.get(type) ?? 0
-
-/** One popup of this notifier: queued until its mount task runs, then open until it closes. */
-interface Popup {
-  /** Cancels the mount while it is queued; closes the popup once mounted. */
-  close: () => void
-}
-
-interface Summary {
-  popup: Popup
-  count: ShallowRef<number>
-  alarmsOnly: ShallowRef<boolean>
-  type: NotificationOptions['type']
-  sticky: boolean
+/**
+ * Renderers by messageType: `options.renderers` over the built-in ones. `false` (anything but a
+ * function) leaves a type without a popup, so a message without one costs one Map lookup.
+ */
+function resolveRenderers(custom: NotifyOptions['renderers']): Map<string, NotifyRenderer> {
+  const entries = Object.entries({ ...defaultRenderers, ...custom }).filter((entry) => typeof entry[1] === 'function')
+  // Each renderer is only ever called with messages of its own key, so the payload type it expects.
+  return new Map(entries as Array<[string, NotifyRenderer]>)
 }
 
 /**
- * Creates the notifier the plugin feeds every decoded message to. Renderers come from
- * `options.renderers` over the built-in ones; within `groupWindow` ms at most `maxVisible` popups
- * open, the rest are counted in one summary popup updated in place.
+ * Creates the notifier the plugin feeds every decoded message to. At most `maxVisible` popups are on
+ * screen at any moment, plus one summary popup counting the rest (see `NotifyOptions`).
  *
  * Which messages get a popup and what the summary counts is decided while the message is handled;
  * each popup is mounted in a later task of its own, in message order, so handling a burst never
@@ -90,7 +53,7 @@ interface Summary {
  * @param notifyFn the popup function (`ElNotification`; replaceable for tests or other UIs)
  * @param onError receives the error of a renderer (or popup call) that threw, as kind `handler`;
  *   that message gets no popup and the stream goes on
- * @param now clock of the storm-control window, in ms
+ * @param now clock of `groupWindow`, in ms: when each message arrived
  */
 export function createNotifier(
   options: NotifyOptions | undefined,
@@ -100,169 +63,39 @@ export function createNotifier(
   onError?: (error: SseError) => void,
   now: () => number = Date.now,
 ): Notifier {
-  const maxVisible = options?.maxVisible ?? 4
-  const groupWindow = options?.groupWindow ?? 2000
-  const offset = options?.offset
-  const context = createNotifyContext(options?.locale, calc)
-  const messages = getNotifyMessages(context.locale)
-
-  // Resolved once, so a message without a popup costs one Map lookup. A custom renderer replaces the
-  // built-in one of its type; `false` (anything but a function) leaves the type without a popup.
-  const renderers = new Map(
-    Object.entries({ ...defaultRenderers, ...options?.renderers }).filter(
-      (entry): entry is [string, NotifyRenderer] => typeof entry[1] === 'function',
-    ),
-  )
-
-  // Popups queued or open; the set closeAll empties.
-  const live = new Set<Popup>()
-  // Sticky popups queued or open: they only leave when the user closes them, so a storm that goes on
-  // for several windows would stack them without end. Once `maxVisible` are up, more are folded.
-  const stuck = new Set<Popup>()
-  let windowStart = Number.NEGATIVE_INFINITY
-  let shownInWindow = 0
-  let summary: Summary | null = null
+  const { renderers: custom, locale, maxVisible = 4, groupWindow = 2000, offset } = options ?? {}
+  const context = createNotifyContext(locale, calc)
+  const renderers = resolveRenderers(custom)
+  const report = (messageType: string, cause: unknown): void =>
+    onError?.(new SseError('handler', `Notification for messageType "${messageType}" failed`, { messageType, cause }))
+  const open = createPopupOpener(notifyFn, appContext, offset, report)
+  const summary = createSummary(open, getNotifyMessages(context.locale), groupWindow, now)
+  const screen = createScreen(maxVisible, open, summary)
   let disposed = false
 
-  function report(messageType: string, cause: unknown): void {
-    onError?.(
-      new SseError('handler', `Notification for messageType "${messageType}" failed`, { messageType, cause }),
+  function notify(message: SseMessage): void {
+    const renderer = disposed ? undefined : renderers.get(message.type)
+    if (renderer === undefined) return
+    guarded(
+      () => {
+        const popup = renderer(message, context)
+        if (popup) screen.show({ messageType: message.type, options: popup, at: now() })
+      },
+      (cause) => report(message.type, cause),
     )
   }
 
-  /**
-   * Queues the popup's mount. `onClosed` runs once it has closed, or when its mount failed (it never
-   * runs for a popup cancelled before its mount).
-   */
-  function open(messageType: string, popupOptions: Partial<NotificationOptions>, onClosed?: () => void): Popup {
-    const userOnClose = popupOptions.onClose
-    const popup: Popup = {
-      close: queueMount(() => {
-        try {
-          const handle = notifyFn(
-            {
-              ...(offset === undefined ? undefined : { offset }),
-              ...popupOptions,
-              // Server text is never HTML, whatever a custom renderer asks for.
-              dangerouslyUseHTMLString: false,
-              onClose: (vm: VNode) => {
-                live.delete(popup)
-                onClosed?.()
-                userOnClose?.(vm)
-              },
-            },
-            appContext,
-          )
-          // Closes after Vue has rendered pending updates. A popup closed in the tick it opened in
-          // never runs its leave transition (its visibility flips back before any render), so Element
-          // Plus would keep a hidden element and never call `onClose`.
-          popup.close = () => void nextTick(() => handle.close())
-          if (__DEV__) checkPopupStyle()
-        } catch (cause) {
-          live.delete(popup)
-          onClosed?.()
-          report(messageType, cause)
-        }
-      }),
-    }
-    live.add(popup)
-    return popup
-  }
-
-  function close(popup: Popup): void {
-    live.delete(popup)
-    popup.close()
-  }
-
-  function openSummary(
-    messageType: string,
-    count: ShallowRef<number>,
-    alarmsOnly: ShallowRef<boolean>,
-    type: Summary['type'],
-    sticky: boolean,
-  ): Summary {
-    const popupOptions: Partial<NotificationOptions> = {
-      title: messages.summaryTitle,
-      type,
-      customClass: 'sse-notify sse-notify--summary',
-      // A render function reading the refs: the count updates in place, and a summary mounted after
-      // more messages were folded shows the count of that moment.
-      message: () => h('p', { class: 'sse-notify__summary' }, messages.summary(count.value, alarmsOnly.value)),
-    }
-    if (sticky) popupOptions.duration = 0
-    const entry: Summary = {
-      popup: open(messageType, popupOptions, () => {
-        if (summary === entry) summary = null
-      }),
-      count,
-      alarmsOnly,
-      type,
-      sticky,
-    }
-    return entry
-  }
-
-  function fold(messageType: string, popupOptions: Partial<NotificationOptions>, sticky: boolean): void {
-    const isAlarm = isAlarmType(messageType)
-    if (summary === null) {
-      summary = openSummary(messageType, shallowRef(1), shallowRef(isAlarm), popupOptions.type, sticky)
-      return
-    }
-    summary.count.value++
-    if (!isAlarm) summary.alarmsOnly.value = false
-    // A folded error or sticky alarm must not vanish with a milder summary: reopen it stronger
-    // (a milder summary still waiting for its mount is simply never shown).
-    const upgrade = severityOf(popupOptions.type) > severityOf(summary.type)
-    if (upgrade || (sticky && !summary.sticky)) {
-      close(summary.popup)
-      summary = openSummary(
-        messageType,
-        summary.count,
-        summary.alarmsOnly,
-        upgrade ? popupOptions.type : summary.type,
-        summary.sticky || sticky,
-      )
-    }
-  }
-
-  function notify(message: SseMessage): void {
-    if (disposed) return
-    const renderer = renderers.get(message.type)
-    if (renderer === undefined) return
-    try {
-      const popup = renderer(message, context)
-      if (!popup) return
-      const time = now()
-      if (time - windowStart >= groupWindow) {
-        windowStart = time
-        shownInWindow = 0
-      }
-      const sticky = popup.duration !== undefined && popup.duration <= 0
-      if (shownInWindow < maxVisible && !(sticky && stuck.size >= maxVisible)) {
-        shownInWindow++
-        const opened = open(message.type, popup, sticky ? () => stuck.delete(opened) : undefined)
-        if (sticky) stuck.add(opened)
-      } else {
-        fold(message.type, popup, sticky)
-      }
-    } catch (cause) {
-      report(message.type, cause)
-    }
-  }
-
   function closeAll(): void {
-    // A Set's iteration goes on past the entry `close` deletes.
-    for (const popup of live) close(popup)
-    stuck.clear()
-    summary = null
-    windowStart = Number.NEGATIVE_INFINITY
-    shownInWindow = 0
+    screen.closeAll()
+    summary.close()
   }
 
-  function dispose(): void {
-    disposed = true
-    closeAll()
+  return {
+    notify,
+    closeAll,
+    dispose() {
+      disposed = true
+      closeAll()
+    },
   }
-
-  return { notify, closeAll, dispose }
 }

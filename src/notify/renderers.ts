@@ -1,3 +1,4 @@
+// The built-in popups: the body layout (which custom renderers reuse) and the renderer of each messageType.
 import type { NotificationOptions } from 'element-plus'
 import type { VNode } from 'vue'
 import { h } from 'vue'
@@ -5,54 +6,11 @@ import { isRecord } from '../core/isRecord'
 import type { NotifyContext, NotifyRenderer } from '../options'
 import type { NotifyMessages } from './locale'
 import { getNotifyMessages } from './locale'
+import { formatTime } from './popupTime'
+import { serverText as text } from './serverText'
 
 /** One label/value line of a popup body. */
 export type NotifyRow = readonly [label: string, value: string]
-
-const shownTypes = ['string', 'number', 'boolean', 'bigint']
-
-/**
- * Characters of one server value a built-in popup shows. Popups grow with their text and stack below
- * each other: an endless alarm content would fill the screen and push every later popup off it.
- */
-const maxTextLength = 200
-
-/**
- * Server values as display text. Only primitives are shown (an empty string is not); they always end
- * up as text children, never as HTML. Longer than `maxTextLength`, they end with `…`.
- */
-function text(value: unknown): string | undefined {
-  if (value === '' || !shownTypes.includes(typeof value)) return undefined
-  const shown = String(value)
-  if (shown.length <= maxTextLength) return shown
-  // Never half of a character outside the BMP.
-  const end = /[\uD800-\uDBFF]/.test(shown[maxTextLength - 1]) ? maxTextLength - 1 : maxTextLength
-  return `${shown.slice(0, end)}…`
-}
-
-// `toLocaleString(locale)` builds a new ICU formatter on every call (tens of ms for the first one, in
-// the middle of a burst); one formatter per locale with the same fields gives the same text.
-const timeFormats = new Map<string, Intl.DateTimeFormat>()
-
-function formatTime(value: unknown, locale: string): string | undefined {
-  if (typeof value !== 'number' || !Number.isFinite(value)) return text(value)
-  const date = new Date(value)
-  // Out of the range of dates: 'Invalid Date' (a formatter would throw).
-  if (Number.isNaN(date.getTime())) return String(date)
-  let format = timeFormats.get(locale)
-  if (format === undefined) {
-    format = new Intl.DateTimeFormat(locale, {
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    })
-    timeFormats.set(locale, format)
-  }
-  return format.format(date)
-}
 
 /**
  * The built-in popup body, for custom renderers too: one `<p>` per row (`undefined` rows skipped),
@@ -154,11 +112,15 @@ const dataAnomaly = /* @__PURE__ */ builtIn((data, labels, context) => ['warning
 /** Manual SCADA pull finished: info. */
 const scada = /* @__PURE__ */ builtIn((data, labels) => ['info', { message: text(data.message) ?? labels.scadaPulled }])
 
+/** The messageTypes with a built-in popup. */
+export type DefaultPopupType = '0-1' | '1-1' | '2-1' | '3' | '4' | '5-1' | '6-1' | '7'
+
 /**
- * The built-in renderer of each messageType that has a popup. Starts and progress messages have
- * none, so a burst of them costs one failed lookup each.
+ * The built-in renderer of each messageType that has a popup, typed by its payload (to wrap one:
+ * `defaultRenderers['4'](message, context)` in a `NotifyRenderer<'4'>`). Starts and progress
+ * messages have none, so a burst of them costs one failed lookup each.
  */
-export const defaultRenderers: Readonly<Record<string, NotifyRenderer>> = /* @__PURE__ */ Object.freeze({
+export const defaultRenderers: { readonly [K in DefaultPopupType]: NotifyRenderer<K> } = /* @__PURE__ */ Object.freeze({
   '0-1': calcEnd,
   '1-1': calcEnd,
   '2-1': traceEnd,

@@ -323,13 +323,17 @@ export const useSseStore = /* @__PURE__ */ defineStore('sse', () => {
 /** The store instance `useSseStore()` returns. */
 export type SseStore = ReturnType<typeof useSseStore>
 
+// Keys Vue reads on any object as its own flags. From a server they would make Vue take the payload
+// for a ref (`__v_isRef`: read as its `value`), for a proxy of another object (`__v_raw`: the record
+// would keep that object instead) or for reactive or readonly state.
+const vueFlags = ['__v_isRef', '__v_raw', '__v_isReactive', '__v_isReadonly', '__v_isShallow', '__v_skip'] as const
+
 // Payloads are kept as a shallow copy marked raw: Vue never deep-proxies them, and the object the
-// listeners receive is left untouched. A server field `__v_isRef: true` would make Vue take the copy
-// for a ref (read as its `value`, never replaced): the copy goes without it.
+// listeners receive is left untouched. The copy goes without Vue's flag keys.
 function rawCopy(data: unknown): unknown {
   if (!isRecord(data)) return data
   const copy = { ...data }
-  if (copy.__v_isRef === true) delete copy.__v_isRef
+  for (const flag of vueFlags) if (flag in copy) delete copy[flag]
   return markRaw(copy)
 }
 

@@ -1,4 +1,5 @@
 import type { BrowserContext, Locator, Page, Request } from 'playwright-core'
+import { NAME_PREFIX } from '../../src/core/tabShareWire'
 import { shareKey } from '../../src/core/userKey'
 
 // What a user sees and does in one playground tab, for the browser tests.
@@ -89,7 +90,7 @@ export async function shareChannelName(page: Page, origin: string): Promise<stri
     const saved = sessionStorage.getItem('water-ops.auth') ?? localStorage.getItem('water-ops.auth')
     return saved ? (JSON.parse(saved) as { token: string }).token : null
   })
-  return `vue-sse-hub:${shareKey(`${origin}/api/sse`, token)}`
+  return `${NAME_PREFIX}${shareKey(`${origin}/api/sse`, token)}`
 }
 
 /**
@@ -103,10 +104,10 @@ export async function listenToChannel(page: Page, name: string): Promise<void> {
     const focused = new Map<string, boolean>()
     const relayed: Array<{ id: string; from: string }> = []
     new BroadcastChannel(channelName).addEventListener('message', (event: MessageEvent) => {
-      const wire = event.data as { kind?: string; from?: string; presence?: { focused?: boolean }; message?: { id?: string } }
+      const wire = event.data as { kind?: string; from?: string; presence?: { focused?: boolean }; relayed?: { eventId?: string } }
       if ((wire.kind === 'hello' || wire.kind === 'presence') && wire.from) focused.set(wire.from, wire.presence?.focused === true)
       if (wire.kind === 'bye' && wire.from) focused.delete(wire.from)
-      if (wire.kind === 'message' && typeof wire.message?.id === 'string') relayed.push({ id: wire.message.id, from: wire.from ?? '' })
+      if (wire.kind === 'message' && typeof wire.relayed?.eventId === 'string') relayed.push({ id: wire.relayed.eventId, from: wire.from ?? '' })
     })
     const probe = window as unknown as { __focusedTabs: () => number; __relayed: Array<{ id: string; from: string }> }
     probe.__focusedTabs = () => [...focused.values()].filter(Boolean).length

@@ -160,6 +160,42 @@ describe('resume and backoff', () => {
     expect(c.state.reconnects).toBe(1)
   })
 
+  // Header values are byte strings; the browser's EventSource sends the id as UTF-8.
+  it('sends a non-ASCII id as its UTF-8 bytes, as the browser does, and resumes with it', async () => {
+    const c = connect()
+    c.open()
+    await flush()
+    for (const id of ['é', '告警-1001', '\uFFFD']) {
+      fake.last!.push(`id: ${id}\ndata: x\n\n`)
+      await flush()
+      fake.last!.error()
+      await flush(1000)
+      expect(c.state.status).toBe('open')
+      const sent = fake.last!.headers['Last-Event-ID']
+      expect([...Buffer.from(sent, 'latin1')]).toEqual([...Buffer.from(id, 'utf8')])
+    }
+    expect(errors.map((e) => e.kind)).toEqual(['network', 'network', 'network'])
+  })
+
+  it('resumes from the owner of the resume point when there is one; events without an id carry it', async () => {
+    let owner = '7'
+    const c = connect({ resumeFrom: () => owner })
+    c.open()
+    await flush()
+    expect(fake.last!.headers['Last-Event-ID']).toBe('7')
+    fake.last!.push('data: a\n\nid: 8\ndata: b\n\n')
+    await flush()
+    expect(messages.map((m) => [m.lastEventId, m.id])).toEqual([['7', undefined], ['8', '8']])
+    // The owner did not take 8 (say, a repeat): the next attempt asks it again.
+    fake.last!.error()
+    await flush(1000)
+    expect(fake.last!.headers['Last-Event-ID']).toBe('7')
+    owner = '9'
+    c.restart()
+    await flush()
+    expect(fake.last!.headers['Last-Event-ID']).toBe('9')
+  })
+
   it('a retry: line also makes a good open: a server that sends only retry: on open is not backed off longer', async () => {
     const c = connect()
     c.open()
@@ -603,6 +639,32 @@ describe('robustness', () => {
     expect(c.state).toMatchObject({ status: 'closed', error: { kind: 'config' } })
   })
 
+  it('a request fetch would refuse (a header value beyond Latin-1) stops with a config error, never a retry loop', async () => {
+    const c = connect({ token: () => '令牌', reconnect: { initialDelay: 10, maxDelay: 10, jitter: 0 } })
+    c.open()
+    await flush(1000)
+    expect(fake.calls).toHaveLength(0)
+    expect(c.state.status).toBe('closed')
+    expect(errors.map((e) => e.kind)).toEqual(['config'])
+    expect(errors[0].message).toMatch(/"Authorization"/)
+    // The value may be a token: it stays out of the message.
+    expect(errors[0].message).not.toContain('令牌')
+  })
+
+  it('a URL fetch cannot parse, or one with credentials, stops with a config error before any request', async () => {
+    for (const url of ['http://exa mple.com/sse', 'http://user:secret@example.com/sse']) {
+      errors = []
+      const c = connect({ url })
+      c.open()
+      await flush(1000)
+      expect(c.state.status).toBe('closed')
+      expect(errors.map((e) => e.kind)).toEqual(['config'])
+      expect(errors[0].message).not.toContain('secret')
+      c.close()
+    }
+    expect(fake.calls).toHaveLength(0)
+  })
+
   it('re-reads url, headers and token on every attempt', async () => {
     let n = 0
     const c = connect({ url: () => `/sse?n=${++n}`, headers: () => ({ 'X-N': String(n) }), token: () => `t${n}` })
@@ -758,7 +820,7 @@ describe('eventsource transport', () => {
     es.simulateOpen()
     expect(c.state.status).toBe('open')
     es.simulateMessage('{"messageType":"3"}', '12')
-    expect(messages).toEqual([{ event: 'message', data: '{"messageType":"3"}', lastEventId: '12' }])
+    expect(messages).toEqual([{ event: 'message', data: '{"messageType":"3"}', lastEventId: '12', id: '12' }])
     c.close()
     expect(es.readyState).toBe(2)
   })
@@ -787,6 +849,36 @@ describe('eventsource transport', () => {
     expect(messages.map((m) => m.data)).toEqual(['a', 'b'])
     expect(c.state.lastEventId).toBe('5')
   })
+  // EventSource tells only the id buffer, which persists across events without an id line.
+  it('tells an event with its own id from one that carries the previous id, per instance', async () => {
+    const c = connectEs()
+    c.open()
+    const first = FakeEventSource.instances[0]
+    first.simulateOpen()
+    first.simulateMessage('a', '5')
+    first.simulateMessage('b', '5')
+    first.simulateMessage('c', '6')
+    first.simulateError()
+    await flush(1000)
+    const second = FakeEventSource.instances[1]
+    second.simulateOpen()
+    // A server that replays from the resume event itself: its id is its own, in the new instance.
+    second.simulateMessage('c', '6')
+    second.simulateMessage('d', '6')
+    expect(messages.map((m) => [m.data, m.lastEventId, m.id])).toEqual([
+      ['a', '5', '5'],
+      ['b', '5', undefined],
+      ['c', '6', '6'],
+      ['c', '6', '6'],
+      ['d', '6', undefined],
+    ])
+    expect(c.state.lastEventId).toBe('6')
+    // An empty `id:` clears the buffer, as the spec says: the next attempt sends no id.
+    second.simulateMessage('e', '')
+    expect(messages.at(-1)).toMatchObject({ data: 'e', lastEventId: '', id: '' })
+    expect(c.state.lastEventId).toBe('')
+  })
+
   it('a quiet instance (the browser hides pings) that stays open for heartbeatTimeout is healthy: its end is a first failure', async () => {
     const c = connectEs({ heartbeatTimeout: 45_000, reconnect: { initialDelay: 1000, maxDelay: 30_000, jitter: 0, maxAttempts: 4 } })
     c.open()

@@ -8,7 +8,7 @@ import { SseError } from '../../src/core/errors'
 import { createSseHub } from '../../src/hub'
 import type { SseHub, SseHubContext } from '../../src/hub'
 import type { SseHubOptions } from '../../src/options'
-import { createFakeFetch } from '../support/fakeFetch'
+import { createFakeFetch, FakeEventSource } from '../support/fakeFetch'
 import { createFakeBrowser } from '../support/fakeTabs'
 import type { FakeTab } from '../support/fakeTabs'
 import type { FakeFetch } from '../support/fakeFetch'
@@ -273,6 +273,32 @@ describe('createSseHub', () => {
     await waitFor(() => expect(got.length).toBeGreaterThanOrEqual(3))
     await new Promise((resolve) => setTimeout(resolve, 10))
     expect(got).toEqual([{ n: 1 }, { n: 2 }, { n: 3 }])
+  })
+
+  // The browser's EventSource tells no event's own id, only the id buffer.
+  it('on the eventsource transport too, a server that replays the resume event itself has it delivered once', async () => {
+    FakeEventSource.instances = []
+    const hub = hubWith({ token: 't', transport: 'eventsource', environment: { EventSource: FakeEventSource as unknown as typeof EventSource } })
+    const got: unknown[] = []
+    hub.on('3', (data) => {
+      got.push(data)
+    })
+    const json = (n: number): string => JSON.stringify({ messageType: '3', messageData: { n } })
+    const first = FakeEventSource.instances[0]
+    first.simulateOpen()
+    first.simulateMessage(json(1), '1')
+    first.simulateMessage(json(2), '2')
+    first.simulateError()
+    await waitFor(() => expect(FakeEventSource.instances).toHaveLength(2))
+    const second = FakeEventSource.instances[1]
+    expect(second.url).toContain('lastEventId=2')
+    second.simulateOpen()
+    second.simulateMessage(json(2), '2')
+    second.simulateMessage(json(3), '3')
+    // A message without an id of its own carries the last one and is new.
+    second.simulateMessage(json(4), '3')
+    expect(got).toEqual([{ n: 1 }, { n: 2 }, { n: 3 }, { n: 4 }])
+    expect(hub.store!.stats.received).toBe(4)
   })
 
   it('a decoder that throws or rejects is reported; null is skipped; the stream goes on', async () => {

@@ -29,6 +29,20 @@ export function popups(selector = ''): HTMLElement[] {
   return [...document.body.querySelectorAll<HTMLElement>(`.el-notification${selector}`)]
 }
 
+/**
+ * The notification elements a user sees: in the document and not leaving. A popup that started to
+ * leave fades out where it is while Element Plus moves the others up at once, so it no longer adds to
+ * the stack's height.
+ */
+export function onScreen(selector = ''): HTMLElement[] {
+  return popups(`${selector}:not(.el-notification-fade-leave-active)`)
+}
+
+/** Clicks the close button of a popup, as a user does. */
+export function clickClose(popup: HTMLElement): void {
+  popup.querySelector<HTMLElement>('.el-notification__closeBtn')!.click()
+}
+
 /** What a user sees of one popup. */
 export function describePopup(el: HTMLElement): { title: string; text: string; type: string | undefined } {
   const icon = el.querySelector('.el-notification__icon')
@@ -83,7 +97,9 @@ export interface NotifyDom {
 
 /**
  * A fresh app before each test; after it, the test's notifiers are disposed, every popup is closed and
- * gone from the document, and the app is unmounted, so no popup leaks into the next test.
+ * gone from the document, and the app is unmounted, so no popup leaks into the next test. A test that
+ * left fake timers on gets them run on until the popups have left (their leave transitions are on the
+ * fake clock), then real timers back.
  */
 export function useNotifyDom(): NotifyDom {
   let mounted: ReturnType<typeof mountApp> | undefined
@@ -94,6 +110,11 @@ export function useNotifyDom(): NotifyDom {
   afterEach(async () => {
     for (const notifier of notifiers) notifier.dispose()
     notifiers = []
+    if (vi.isFakeTimers()) {
+      ElNotification.closeAll()
+      await vi.advanceTimersByTimeAsync(5000)
+      vi.useRealTimers()
+    }
     await closeEverything()
     mounted?.unmount()
     mounted = undefined

@@ -1,8 +1,11 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { h } from 'vue'
-import { createNotifier, createNotifyContext } from '../../src/notify/notifier'
+import { createNotifier } from '../../src/notify/notifier'
+import { createNotifyContext } from '../../src/notify/notifyContext'
+import { notifyMessages } from '../../src/notify/locale'
 import { defaultRenderers } from '../../src/notify/renderers'
 import type { CalcOptions, NotifyOptions } from '../../src/options'
+import { EventType } from '../../src/protocol'
 import type { SseMessage } from '../../src/protocol'
 import { describePopup, flush, msg, popups, useNotifyDom } from './notifyDom'
 
@@ -136,6 +139,51 @@ describe('default popup per messageType (zh-CN)', () => {
   it('renders ends whose data is missing or not an object', async () => {
     const shown = await show([msg('5-1', null), msg('4', 'text'), msg('2-1', 42)])
     expect(shown.map((p) => p.type)).toEqual(['error', 'warning', 'error'])
+  })
+})
+
+describe('alarm time: one format, whether the server sent a number or a string', () => {
+  // 2024-06-10 06:30:05 UTC, and the same moment in the test machine's time zone.
+  const moment = Date.UTC(2024, 5, 10, 6, 30, 5)
+  const local = new Date(moment)
+  const pad = (n: number): string => String(n).padStart(2, '0')
+  const localText = `${local.getFullYear()}-${pad(local.getMonth() + 1)}-${pad(local.getDate())} ${pad(local.getHours())}:${pad(local.getMinutes())}:${pad(local.getSeconds())}`
+  /** zh-CN: year/month/day and a 24-hour time, in the browser's time zone. */
+  const shown = `${local.getFullYear()}/${local.getMonth() + 1}/${local.getDate()} ${pad(local.getHours())}:${pad(local.getMinutes())}:${pad(local.getSeconds())}`
+
+  const timeShown = async (time: unknown, locale?: 'en'): Promise<string> => {
+    // The popups of earlier calls in the same test are still up: this call's is the last one.
+    const popup = (await show([msg('4', { title: 'T', time })], { locale, maxVisible: 20 })).at(-1)!
+    return /(?:时间|Time): (.*)$/.exec(popup.text)?.[1] ?? '(no time row)'
+  }
+
+  it.each([
+    ['epoch milliseconds', moment],
+    ['epoch seconds', moment / 1000],
+    ['epoch milliseconds as text', String(moment)],
+    ['epoch seconds as text', String(moment / 1000)],
+    ['ISO 8601 in UTC', '2024-06-10T06:30:05Z'],
+    ['ISO 8601 with milliseconds and an offset', '2024-06-10T14:30:05.000+08:00'],
+    ['local date and time with a space', localText],
+    ['local date and time with a T', localText.replace(' ', 'T')],
+  ])('%s', async (_, time) => {
+    expect(await timeShown(time)).toBe(shown)
+  })
+
+  it('the en locale formats the same moment its own way, whatever form it came in', async () => {
+    const en = await timeShown(moment, 'en')
+    expect(en).toMatch(/^\d{1,2}\/\d{1,2}\/\d{2}, \d{1,2}:\d{2}:\d{2}\s[AP]M$/)
+    expect(await timeShown('2024-06-10T06:30:05Z', 'en')).toBe(en)
+    expect(await timeShown(moment / 1000, 'en')).toBe(en)
+  })
+
+  it('anything else is shown as sent (text), or not at all', async () => {
+    expect(await timeShown('昨天 14:30')).toBe('昨天 14:30')
+    expect(await timeShown('2024-13-45 99:99')).toBe('2024-13-45 99:99')
+    expect(await timeShown('2024-06-10')).toBe('2024-06-10')
+    expect(await timeShown(1e20)).toBe('100000000000000000000')
+    expect(await timeShown({ at: moment })).toBe('(no time row)')
+    expect(await timeShown('')).toBe('(no time row)')
   })
 })
 
@@ -282,6 +330,14 @@ describe('renderer resolution and context', () => {
     await flush()
     expect(titles).toEqual(['custom', '瞬态计算结束'])
     expect(Object.keys(defaultRenderers).sort()).toEqual(['0-1', '1-1', '2-1', '3', '4', '5-1', '6-1', '7'])
+  })
+
+  it('notifyMessages has a title for every messageType of the protocol, in both languages, for custom renderers', () => {
+    for (const locale of ['zh-CN', 'en'] as const) {
+      expect(Object.keys(notifyMessages[locale].titles).sort()).toEqual(Object.values(EventType).sort())
+    }
+    expect(notifyMessages.en.titles['5-2']).toBe('Transient calculation progress')
+    expect(notifyMessages['zh-CN'].titles['0-0']).toBe('稳态计算开始')
   })
 
   it('labels statuses by explicit label first, then by the success rule', () => {

@@ -208,6 +208,26 @@ describe('useSseStore', () => {
     expect(store.scada.data).toMatchObject({ message: 'pulled' })
   })
 
+  // Vue reads `__v_raw` as "the object behind this proxy": a payload carrying it would be swapped for
+  // that value as it goes into a reactive record.
+  it('a payload with Vue\'s flag keys (__v_raw, __v_isReactive...) is kept as the payload, not as what they name', () => {
+    const impostor = { calcId: 'a', calcName: 'not the payload' }
+    store.apply(msg('5-0', { calcId: 'a', calcName: 'first', __v_raw: impostor }), true)
+    expect(store.calcs.a.data).toMatchObject({ calcId: 'a', calcName: 'first' })
+    store.apply(msg('5-2', { calcId: 'a', progress: 20, __v_raw: impostor, __v_isReactive: true, __v_skip: false }), true)
+    expect(store.calcs.a.data).toMatchObject({ calcId: 'a', progress: 20 })
+    expect(store.calcs.a.progress).toBe(20)
+    store.apply(msg('3', { message: 'pulled', __v_raw: { message: 'impostor' } }), true)
+    expect(store.scada.data).toMatchObject({ message: 'pulled' })
+    store.apply(msg('4', { alarmId: 'x', title: 'real', __v_raw: { title: 'impostor' } }), true)
+    expect(store.alarms[0].data).toMatchObject({ alarmId: 'x', title: 'real' })
+    // What the store keeps goes through a snapshot to another tab the same way.
+    const other = useSseStore(createPinia())
+    other.hydrate(JSON.parse(JSON.stringify(store.snapshot())))
+    expect(other.calcs.a.data).toMatchObject({ calcId: 'a', progress: 20 })
+    expect(other.scada.data).toMatchObject({ message: 'pulled' })
+  })
+
   it('counters', () => {
     store.countMalformed()
     store.countHandlerError()

@@ -1,19 +1,28 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { createIdWindow } from '../../src/core/idWindow'
 import { toRelayedState, type RelayedConnectionState } from '../../src/core/relayedState'
-import { createTabShare, type TabPresence, type TabShare, type TabShareOptions } from '../../src/core/tabShare'
+import { createEndedLogins } from '../../src/core/tabGroup'
+import {
+  createTabShare,
+  type GroupSnapshot,
+  type RelayedMessage,
+  type TabPresence,
+  type TabShare,
+  type TabShareOptions,
+} from '../../src/core/tabShare'
+import { NAME_PREFIX } from '../../src/core/tabShareWire'
 import { shareKey } from '../../src/core/userKey'
 import { SseError } from '../../src/core/errors'
 import type { SseMessage } from '../../src/protocol'
 import { createFakeBrowser, type FakeBrowser, type FakeTab } from '../support/fakeTabs'
 
 type Event =
-  | { on: 'lead'; lastEventId: string }
+  | { on: 'lead' }
   | { on: 'follow' }
-  | { on: 'message'; message: SseMessage; notifyHere: boolean }
+  | { on: 'message'; relayed: RelayedMessage; notifyHere: boolean }
   | { on: 'state'; state: RelayedConnectionState }
-  | { on: 'snapshot'; snapshot: unknown }
+  | { on: 'snapshot'; snapshot: GroupSnapshot }
   | { on: 'logout' }
+  | { on: 'regroup' }
   | { on: 'acknowledge'; ids: string[]; clear: boolean }
   | { on: 'retry' }
 
@@ -23,10 +32,14 @@ interface Tab {
   events: Event[]
   presence: TabPresence
   snapshot: unknown
+  resumeId: string
   errors: unknown[]
-  messages(): { message: SseMessage; notifyHere: boolean }[]
-  leads(): string[]
+  drops: string[]
+  messages(): { message: SseMessage; eventId: string | undefined; notifyHere: boolean }[]
+  leads(): number
 }
+
+const CHANNEL = `${NAME_PREFIX}user-1`
 
 let browser: FakeBrowser
 let tabs: Tab[]
@@ -40,36 +53,44 @@ afterEach(() => {
   for (const tab of tabs) tab.share.stop()
 })
 
-function openTab(key = 'user-1', overrides: Partial<TabShareOptions> = {}): Tab {
-  const fake = browser.openTab()
+function openTab(key = 'user-1', overrides: Partial<TabShareOptions> = {}, fake = browser.openTab()): Tab {
   const events: Event[] = []
   const errors: unknown[] = []
+  const drops: string[] = []
   const tab: Tab = {
     fake,
     events,
     errors,
+    drops,
     presence: { visible: false, focused: false },
     snapshot: { calcs: [], alarms: [] },
+    resumeId: '',
     share: undefined as unknown as TabShare,
     messages: () =>
-      events.flatMap((e) => (e.on === 'message' ? [{ message: e.message, notifyHere: e.notifyHere }] : [])),
-    leads: () => events.flatMap((e) => (e.on === 'lead' ? [e.lastEventId] : [])),
+      events.flatMap((e) =>
+        e.on === 'message' && 'message' in e.relayed
+          ? [{ message: e.relayed.message, eventId: e.relayed.eventId, notifyHere: e.notifyHere }]
+          : [],
+      ),
+    leads: () => events.filter((e) => e.on === 'lead').length,
   }
   tab.share = createTabShare({
     key,
     locks: fake.locks,
     BroadcastChannel: fake.BroadcastChannel,
     presence: () => tab.presence,
-    getSnapshot: () => tab.snapshot,
-    onLead: (lastEventId) => events.push({ on: 'lead', lastEventId }),
+    getSnapshot: () => ({ data: tab.snapshot, resumeId: tab.resumeId }),
+    onLead: () => events.push({ on: 'lead' }),
     onFollow: () => events.push({ on: 'follow' }),
-    onMessage: (message, notifyHere) => events.push({ on: 'message', message, notifyHere }),
+    onMessage: (relayed, notifyHere) => events.push({ on: 'message', relayed, notifyHere }),
     onState: (state) => events.push({ on: 'state', state }),
     onSnapshot: (snapshot) => events.push({ on: 'snapshot', snapshot }),
     onLogout: () => events.push({ on: 'logout' }),
+    onRegroup: () => events.push({ on: 'regroup' }),
     onAcknowledge: (ids, clear) => events.push({ on: 'acknowledge', ids, clear }),
     onRetry: () => events.push({ on: 'retry' }),
     onError: (error) => errors.push(error),
+    onDrop: (reason) => drops.push(reason),
     ...overrides,
   })
   tabs.push(tab)
@@ -92,6 +113,11 @@ function msg(id: string, data: unknown = { calcId: id }): SseMessage {
   return { type: '5-2', data, id }
 }
 
+/** The leader relays a message with its own id `id` (none when ''). */
+function relay(tab: Tab, id: string, data?: unknown): boolean {
+  return tab.share.relay(msg(id, data), id === '' ? undefined : id)
+}
+
 function state(overrides: Partial<RelayedConnectionState> = {}): RelayedConnectionState {
   return {
     status: 'open',
@@ -106,9 +132,9 @@ function state(overrides: Partial<RelayedConnectionState> = {}): RelayedConnecti
 }
 
 /** Leader relays; returns, for every live tab, whether it was told to notify. */
-async function relayAndCollect(leader: Tab, message: SseMessage, all: Tab[]): Promise<Map<Tab, boolean>> {
+async function relayAndCollect(leader: Tab, id: string, all: Tab[]): Promise<Map<Tab, boolean>> {
   const before = new Map(all.map((t) => [t, t.messages().length]))
-  const here = leader.share.relay(message)
+  const here = relay(leader, id)
   await browser.settle()
   const result = new Map<Tab, boolean>()
   for (const tab of all) {
@@ -127,19 +153,27 @@ function notifiers(result: Map<Tab, boolean>): Tab[] {
   return [...result].filter(([, here]) => here).map(([tab]) => tab)
 }
 
+/** A channel object of a tab of its own, for posting what no tab of ours would. */
+function intruder(): BroadcastChannel {
+  return new (browser.openTab().BroadcastChannel)(CHANNEL)
+}
+
 describe('election', () => {
   it('makes exactly one of three tabs the leader; the others follow once', async () => {
     const [a, b, c] = await startTabs(3)
     expect([a, b, c].map((t) => t.share.role)).toEqual(['leader', 'follower', 'follower'])
-    expect(a.leads()).toEqual([''])
+    expect(a.leads()).toBe(1)
     expect(a.events.filter((e) => e.on === 'follow')).toHaveLength(0)
     for (const t of [b, c]) {
-      expect(t.leads()).toEqual([])
+      expect(t.leads()).toBe(0)
       expect(t.events.filter((e) => e.on === 'follow')).toHaveLength(1)
     }
     // The election lock is held by the leader's tab only.
-    const election = browser.held().filter((l) => l.name === 'vue-sse-hub:user-1')
-    expect(election).toEqual([{ name: 'vue-sse-hub:user-1', tab: a.fake.id }])
+    const election = browser.held().filter((l) => l.name === CHANNEL)
+    expect(election).toEqual([{ name: CHANNEL, tab: a.fake.id }])
+    // All three belong to the login the leader started.
+    expect(a.share.login).not.toBe('')
+    expect([b.share.login, c.share.login]).toEqual([a.share.login, a.share.login])
   })
 
   it('elects one leader when all tabs start in the same tick', async () => {
@@ -147,15 +181,16 @@ describe('election', () => {
     for (const t of all) t.share.start()
     await browser.settle()
     expect(all.filter((t) => t.share.role === 'leader')).toHaveLength(1)
-    expect(all.flatMap((t) => t.leads())).toHaveLength(1)
+    expect(all.reduce((sum, t) => sum + t.leads(), 0)).toBe(1)
+    expect(new Set(all.map((t) => t.share.login)).size).toBe(1)
   })
 
-  it('hands over to a waiting tab when the leader stops, resuming from the last relayed id', async () => {
+  it('hands over to a waiting tab when the leader stops; the new leader keeps the login', async () => {
     const [a, b, c] = await startTabs(3)
-    a.share.relay(msg('41'))
-    a.share.relay(msg('42'))
+    const login = a.share.login
+    relay(a, '41')
+    relay(a, '42')
     await browser.settle()
-    expect(b.share.lastEventId).toBe('42')
 
     a.share.stop()
     a.share.stop() // idempotent
@@ -165,14 +200,15 @@ describe('election', () => {
     expect(leaders).toHaveLength(1)
     const [next] = leaders
     const other = next === b ? c : b
-    expect(next.leads()).toEqual(['42'])
+    expect(next.leads()).toBe(1)
+    expect(next.share.login).toBe(login)
     expect(other.share.role).toBe('follower')
-    expect(other.leads()).toEqual([])
+    expect(other.leads()).toBe(0)
     expect(a.share.role).toBe('follower')
 
     // The new leader relays to the remaining tab; the stopped tab hears nothing more.
     const eventsOfA = a.events.length
-    next.share.relay(msg('43'))
+    relay(next, '43')
     await browser.settle()
     expect(other.messages().map((m) => m.message.id)).toEqual(['41', '42', '43'])
     expect(a.events).toHaveLength(eventsOfA)
@@ -180,8 +216,7 @@ describe('election', () => {
 
   it('hands over when the leader tab crashes without a goodbye', async () => {
     const [a, b, c] = await startTabs(3)
-    a.share.relay(msg('7'))
-    a.share.relay(msg('8'))
+    relay(a, '7')
     await browser.settle()
 
     a.fake.crash()
@@ -189,79 +224,34 @@ describe('election', () => {
 
     const leaders = [b, c].filter((t) => t.share.role === 'leader')
     expect(leaders).toHaveLength(1)
-    expect(leaders[0].leads()).toEqual(['8'])
+    expect(leaders[0].leads()).toBe(1)
     // No goodbye was posted by the crashed tab.
     expect(browser.posted.filter((p) => p.tab === a.fake.id && (p.data as { kind: string }).kind === 'bye')).toEqual(
       [],
     )
   })
 
-  it('takes the last id of the relayed state when the stream saw ids that were not relayed', async () => {
-    const [a, b] = await startTabs(2)
-    a.share.relay(msg('10'))
-    // e.g. message 11 failed to decode: not relayed, but the connection moved on.
-    a.share.relayState(state({ lastEventId: '11' }))
-    await browser.settle()
-    a.fake.crash()
-    await browser.settle()
-    expect(b.leads()).toEqual(['11'])
-  })
-
-  it('never delivers a message twice when the new leader replays what the dead one sent', async () => {
+  it("drops a dead leader's message that arrives after the new leader took over", async () => {
     const [a, b, c] = await startTabs(3)
-    a.share.relay(msg('1'))
-    await browser.settle()
-    // Posted, then the tab dies at once: the message may reach the others after the lock moved.
-    a.share.relay(msg('2'))
-    a.fake.crash()
-    await browser.settle()
-    const next = [b, c].find((t) => t.share.role === 'leader')!
-    const other = next === b ? c : b
-    // The server replays after the id the new leader resumes from; the hub relays what it gets.
-    if (next.leads()[0] === '1') next.share.relay(msg('2'))
-    next.share.relay(msg('3'))
-    await browser.settle()
-    expect(other.messages().map((m) => m.message.id)).toEqual(['1', '2', '3'])
-  })
-
-  it('drops a dead leader\'s message that arrives after the new leader replayed it', async () => {
-    const [a, b, c] = await startTabs(3)
-    a.share.relay(msg('1'))
+    relay(a, '1')
     await browser.settle()
     const deadLeader = a.share.tabId
     a.fake.crash()
     await browser.settle()
     const next = [b, c].find((t) => t.share.role === 'leader')!
     const other = next === b ? c : b
-    expect(next.leads()).toEqual(['1'])
-    next.share.relay(msg('2')) // replayed by the server after '1'
+    relay(next, '2') // replayed by the server after '1'
     await browser.settle()
-    // The dead leader had posted '2' too; the channel delivers it late.
-    const late = new (browser.openTab().BroadcastChannel)('vue-sse-hub:user-1')
-    late.postMessage({ v: 1, kind: 'message', from: deadLeader, notify: '', message: msg('2') })
+    // The dead leader had posted '3' too; the channel delivers it late.
+    const late = intruder()
+    late.postMessage({ v: 2, kind: 'message', from: deadLeader, login: a.share.login, notify: '', relayed: { message: msg('3'), eventId: '3' } })
     await browser.settle()
     late.close()
     expect(other.messages().map((m) => m.message.id)).toEqual(['1', '2'])
     expect(next.messages().map((m) => m.message.id)).toEqual(['1'])
-  })
-
-  it('Redis stream ids (`1700000000000-0`: strings, not numbers) resume and dedupe like any other id', async () => {
-    const [a, b, c] = await startTabs(3)
-    a.share.relay(msg('1700000000000-0'))
-    await browser.settle()
-    a.share.relay(msg('1700000000000-1'))
-    a.fake.crash()
-    await browser.settle()
-    const next = [b, c].find((t) => t.share.role === 'leader')!
-    const other = next === b ? c : b
-    const resumedFrom = next.leads()[0]
-    expect(['1700000000000-0', '1700000000000-1']).toContain(resumedFrom)
-    // The server replays after the id the new leader resumes from (XRANGE with an exclusive start).
-    if (resumedFrom === '1700000000000-0') next.share.relay(msg('1700000000000-1'))
-    next.share.relay(msg('1700000000001-0'))
-    await browser.settle()
-    expect(other.messages().map((m) => m.message.id)).toEqual(['1700000000000-0', '1700000000000-1', '1700000000001-0'])
-    expect(other.share.lastEventId).toBe('1700000000001-0')
+    expect(other.share.dropped).toBe(1)
+    expect(next.share.dropped).toBe(1)
+    expect(other.drops).toEqual([expect.stringMatching(/^message from tab \w+: not the leader of this login$/)])
   })
 
   it('a tab that stops while waiting for the lock never leads', async () => {
@@ -270,7 +260,7 @@ describe('election', () => {
     await browser.settle()
     a.share.stop()
     await browser.settle()
-    expect(b.leads()).toEqual([])
+    expect(b.leads()).toBe(0)
     expect(c.share.role).toBe('leader')
     expect(browser.waiting().filter((w) => w.tab === b.fake.id)).toEqual([])
     expect(browser.held().filter((h) => h.tab === b.fake.id || h.tab === a.fake.id)).toEqual([])
@@ -286,53 +276,20 @@ describe('election', () => {
 })
 
 describe('relay', () => {
-  it('delivers each relayed message to every follower exactly once, with its id, and not back to the leader', async () => {
+  it('delivers each relayed message to every follower exactly once, with its own id, and not back to the leader', async () => {
     const [a, b, c] = await startTabs(3)
-    a.share.relay(msg('100', { calcId: 'c1', progress: 40 }))
-    a.share.relay(msg('101', { calcId: 'c1', progress: 80 }))
+    relay(a, '100', { calcId: 'c1', progress: 40 })
+    a.share.relay(msg('100', { calcId: 'c1', progress: 60 }), undefined)
+    relay(a, '101', { calcId: 'c1', progress: 80 })
     await browser.settle()
     for (const t of [b, c]) {
-      expect(t.messages().map((m) => m.message)).toEqual([
-        { type: '5-2', data: { calcId: 'c1', progress: 40 }, id: '100' },
-        { type: '5-2', data: { calcId: 'c1', progress: 80 }, id: '101' },
+      expect(t.messages().map(({ message, eventId }) => ({ message, eventId }))).toEqual([
+        { message: { type: '5-2', data: { calcId: 'c1', progress: 40 }, id: '100' }, eventId: '100' },
+        { message: { type: '5-2', data: { calcId: 'c1', progress: 60 }, id: '100' }, eventId: undefined },
+        { message: { type: '5-2', data: { calcId: 'c1', progress: 80 }, id: '101' }, eventId: '101' },
       ])
-      expect(t.share.lastEventId).toBe('101')
     }
     expect(a.messages()).toEqual([])
-    expect(a.share.lastEventId).toBe('101')
-  })
-
-  it('relays messages without ids every time (nothing to dedupe on)', async () => {
-    const [a, b] = await startTabs(2)
-    a.share.relay(msg(''))
-    a.share.relay(msg(''))
-    await browser.settle()
-    expect(b.messages()).toHaveLength(2)
-    expect(b.share.lastEventId).toBe('')
-  })
-
-  it('relays every message that carries the previous id (the server put no id on it)', async () => {
-    const [a, b] = await startTabs(2)
-    // Ids on some events only (e.g. alarms), none on progress ticks: those carry the last id.
-    a.share.relay(msg('7', { progress: 10 }))
-    a.share.relay(msg('7', { progress: 20 }))
-    a.share.relay(msg('7', { progress: 30 }))
-    await browser.settle()
-    expect(b.messages().map((m) => m.message.data)).toEqual([{ progress: 10 }, { progress: 20 }, { progress: 30 }])
-  })
-
-  it('after a failover, relays the new leader\'s messages that carry the id it resumed from', async () => {
-    const [a, b, c] = await startTabs(3)
-    a.share.relay(msg('1', { progress: 10 }))
-    await browser.settle()
-    a.fake.crash()
-    await browser.settle()
-    const next = [b, c].find((t) => t.share.role === 'leader')!
-    const other = next === b ? c : b
-    expect(next.leads()).toEqual(['1'])
-    next.share.relay(msg('1', { progress: 50 }))
-    await browser.settle()
-    expect(other.messages().map((m) => m.message.data)).toEqual([{ progress: 10 }, { progress: 50 }])
   })
 
   it('relays the connection state as a plain object, errors included', async () => {
@@ -369,68 +326,195 @@ describe('relay', () => {
 
   it('lets a follower neither relay nor send state', async () => {
     const [, b, c] = await startTabs(3)
-    expect(b.share.relay(msg('5'))).toBe(true)
+    expect(relay(b, '5')).toBe(true)
     b.share.relayState(state())
     await browser.settle()
     expect(c.events.filter((e) => e.on === 'message' || e.on === 'state')).toEqual([])
   })
 
-  it('marks every posted message with the protocol version and sender', async () => {
+  it('marks every posted message with the protocol version, the sender and, past the greeting, the login', async () => {
     const [a] = await startTabs(2)
-    a.share.relay(msg('1'))
+    relay(a, '1')
     await browser.settle()
     expect(browser.posted.length).toBeGreaterThan(0)
-    for (const p of browser.posted) expect(p.data).toMatchObject({ v: 1, from: expect.any(String) })
-    expect(browser.posted.at(-1)!.data).toMatchObject({ kind: 'message', from: a.share.tabId })
+    for (const p of browser.posted) expect(p.data).toMatchObject({ v: 2, from: expect.any(String) })
+    expect(browser.posted.at(-1)!.data).toMatchObject({ kind: 'message', from: a.share.tabId, login: a.share.login })
   })
 
   it('ignores foreign and malformed messages on the channel', async () => {
-    const [, b, c] = await startTabs(3)
+    const [a, b, c] = await startTabs(3)
     const before = [b.events.length, c.events.length]
-    const intruder = new (browser.openTab().BroadcastChannel)('vue-sse-hub:user-1')
+    const other = intruder()
+    const login = a.share.login
+    const from = a.share.tabId
     for (const data of [
       'hello',
       null,
       [1, 2],
       { kind: 'logout' },
-      { v: 2, kind: 'logout', from: 'x' },
-      { v: 1, kind: 'logout' },
-      { v: 1, kind: 'message', from: 'x', message: { type: 5, id: '1' } },
-      { v: 1, kind: 'message', from: 'x', message: 'text' },
-      { v: 1, kind: 'state', from: 'x', state: { status: 'open' } },
-      { v: 1, kind: 'snapshot', from: 'x', snapshot: {} },
-      { v: 1, kind: 'ack', from: 'x' },
-      { v: 1, kind: 'ack', from: 'x', ids: 'al-1' },
-      { v: 1, kind: 'ack', from: 'x', ids: ['al-1', 2] },
-      { v: 1, kind: 'ack', from: 'x', ids: null, clear: true },
-      { v: 1, kind: 'unknown', from: 'x' },
+      { v: 1, kind: 'logout', from: 'x', login },
+      { v: 2, kind: 'logout' },
+      { v: 2, kind: 'message', from, login, relayed: { message: { type: 5, id: '1' } } },
+      { v: 2, kind: 'message', from, login, relayed: { message: 'text' } },
+      { v: 2, kind: 'message', from, login, relayed: { raw: { event: 'message', data: 1, lastEventId: '' } } },
+      { v: 2, kind: 'message', from, login, message: msg('1') },
+      { v: 2, kind: 'state', from, login, state: { status: 'open' } },
+      { v: 2, kind: 'snapshot', from, login, to: b.share.tabId, snapshot: {} },
+      { v: 2, kind: 'ack', from: 'x', login },
+      { v: 2, kind: 'ack', from: 'x', login, ids: 'al-1' },
+      { v: 2, kind: 'ack', from: 'x', login, ids: ['al-1', 2] },
+      { v: 2, kind: 'ack', from: 'x', login, ids: null, clear: true },
+      { v: 2, kind: 'unknown', from: 'x', login },
     ]) {
-      intruder.postMessage(data)
+      other.postMessage(data)
     }
     await browser.settle()
-    intruder.close()
+    other.close()
     expect([b.events.length, c.events.length]).toEqual(before)
     expect([...b.errors, ...c.errors]).toEqual([])
   })
 
   it('ignores messages that claim to come from the tab itself', async () => {
     const [, b] = await startTabs(2)
-    const intruder = new (browser.openTab().BroadcastChannel)('vue-sse-hub:user-1')
-    intruder.postMessage({ v: 1, kind: 'logout', from: b.share.tabId })
+    const other = intruder()
+    other.postMessage({ v: 2, kind: 'logout', from: b.share.tabId, login: b.share.login })
     await browser.settle()
-    intruder.close()
+    other.close()
     expect(b.events.filter((e) => e.on === 'logout')).toEqual([])
   })
 
-  it('reports a message that cannot be cloned and lets the leader notify it itself', async () => {
+  it('sends the raw event instead when the decoded message cannot be cloned, for the other tab to decode', async () => {
+    const [a, b] = await startTabs(2)
+    const deep: Record<string, unknown> = {}
+    let level = deep
+    for (let i = 0; i < 5000; i++) level = (level.next = {}) as Record<string, unknown>
+    const raw = { event: 'message', data: '{"messageType":"4","messageData":{"deep":"..."}}' }
+    a.share.relay(msg('1', { deep }), '1', raw)
+    await browser.settle()
+    expect(a.errors).toEqual([])
+    expect(b.events.filter((e) => e.on === 'message')).toEqual([
+      { on: 'message', relayed: { raw: { ...raw, lastEventId: '1', id: '1' }, eventId: '1' }, notifyHere: false },
+    ])
+  })
+
+  it('reports a message that cannot be sent at all and lets the leader notify it itself', async () => {
     const [a, b] = await startTabs(2)
     b.presence = { visible: true, focused: true }
     window.dispatchEvent(new window.Event('focus'))
     await browser.settle()
-    expect(a.share.relay(msg('1', { run: () => 1 }))).toBe(true)
+    expect(relay(a, '1', { run: () => 1 })).toBe(true)
     expect(a.errors).toHaveLength(1)
     await browser.settle()
     expect(b.messages()).toEqual([])
+  })
+})
+
+describe('who a tab listens to', () => {
+  it('takes messages and state only from the leader it knows, for its own login', async () => {
+    const [a, b] = await startTabs(2)
+    const other = intruder()
+    const foreign = { message: msg('666'), eventId: '666' }
+    // A tab that is not the leader, and the leader speaking for another login.
+    other.postMessage({ v: 2, kind: 'message', from: 'not-the-leader', login: a.share.login, notify: '', relayed: foreign })
+    other.postMessage({ v: 2, kind: 'state', from: 'not-the-leader', login: a.share.login, state: state({ lastEventId: '666' }) })
+    other.postMessage({ v: 2, kind: 'message', from: a.share.tabId, login: 'another-login', notify: '', relayed: foreign })
+    other.postMessage({ v: 2, kind: 'state', from: a.share.tabId, login: 'another-login', state: state() })
+    await browser.settle()
+    other.close()
+    relay(a, '1')
+    await browser.settle()
+    expect(b.messages().map((m) => m.message.id)).toEqual(['1'])
+    expect(b.events.filter((e) => e.on === 'state')).toEqual([])
+    expect(b.share.dropped).toBe(4)
+    expect(b.drops).toHaveLength(4)
+  })
+
+  it('a tab that joins takes nothing relayed before its snapshot (the snapshot holds it)', async () => {
+    const [a] = await startTabs(1)
+    const late = openTab()
+    late.share.start()
+    // Relayed while the new tab's hello is on its way: the leader's snapshot comes after it.
+    await Promise.resolve()
+    relay(a, '1')
+    a.resumeId = '1'
+    await browser.settle()
+    expect(late.events.map((e) => e.on)).toEqual(['follow', 'snapshot'])
+    expect(late.events[1]).toMatchObject({ snapshot: { resumeId: '1' } })
+    expect(late.share.login).toBe(a.share.login)
+    relay(a, '2')
+    await browser.settle()
+    expect(late.messages().map((m) => m.message.id)).toEqual(['2'])
+  })
+
+  it('drops an announcement of an earlier leader that arrives after a later one', async () => {
+    const [a, b, c] = await startTabs(3)
+    const firstLeader = a.share.tabId
+    a.fake.crash()
+    await browser.settle()
+    const next = [b, c].find((t) => t.share.role === 'leader')!
+    const other = next === b ? c : b
+    const late = intruder()
+    late.postMessage({ v: 2, kind: 'lead', from: firstLeader, login: other.share.login, term: 1 })
+    await browser.settle()
+    late.close()
+    relay(next, '5')
+    await browser.settle()
+    expect(other.messages().map((m) => m.message.id)).toEqual(['5'])
+    expect(other.share.dropped).toBe(1)
+  })
+
+  it('a follower whose group is taken over by another login forgets its data and follows the new one', async () => {
+    const [, b] = await startTabs(2)
+    const other = intruder()
+    other.postMessage({ v: 2, kind: 'lead', from: 'new-leader', login: 'a-new-login', term: 1 })
+    await browser.settle()
+    other.close()
+    expect(b.events.filter((e) => e.on === 'regroup')).toHaveLength(1)
+    expect(b.share.login).toBe('a-new-login')
+    // It asks the new leader for a snapshot.
+    expect(browser.posted.at(-1)).toMatchObject({ tab: b.fake.id, data: { kind: 'hello' } })
+  })
+})
+
+describe('a login after a logout in the same tab', () => {
+  /**
+   * Tab A leads alice's login and has not yet heard that tab B logged out: B signs in again (the
+   * same key: cookie logins share by url) with the same memory of ended logins.
+   */
+  async function signedOutAndInAgain() {
+    const [a, b] = await startTabs(2)
+    const ended = createEndedLogins()
+    const firstLogin = a.share.login
+    // B's share of the first login used the same memory.
+    b.share.stop()
+    tabs.splice(tabs.indexOf(b), 1)
+    const b1 = openTab('user-1', { ended }, b.fake)
+    ended.add(firstLogin)
+    b1.share.start()
+    await browser.settle()
+    return { a, b1, firstLogin }
+  }
+
+  it("takes no message, state, snapshot or leadership of the login that ended", async () => {
+    const { a, b1, firstLogin } = await signedOutAndInAgain()
+    a.resumeId = 'alice-9'
+    relay(a, 'alice-9')
+    a.share.relayState(state({ lastEventId: 'alice-9' }))
+    const other = intruder()
+    other.postMessage({ v: 2, kind: 'snapshot', from: a.share.tabId, login: firstLogin, term: 1, to: b1.share.tabId, snapshot: { data: 'alice', resumeId: 'alice-9' }, state: null })
+    other.postMessage({ v: 2, kind: 'lead', from: a.share.tabId, login: firstLogin, term: 5 })
+    await browser.settle()
+    other.close()
+    expect(b1.events.filter((e) => ['message', 'state', 'snapshot', 'regroup'].includes(e.on))).toEqual([])
+    expect(b1.share.login).toBe('')
+    expect(b1.share.dropped).toBeGreaterThanOrEqual(4)
+
+    // Once alice's leader stops, B leads a login of its own.
+    a.share.stop()
+    await browser.settle()
+    expect(b1.share.role).toBe('leader')
+    expect(b1.share.login).not.toBe(firstLogin)
+    expect(b1.share.login).not.toBe('')
   })
 })
 
@@ -441,7 +525,7 @@ describe('notification choice', () => {
     all[2].presence = { visible: false, focused: true }
     window.dispatchEvent(new window.Event('blur'))
     await browser.settle()
-    const result = await relayAndCollect(all[0], msg('1'), all)
+    const result = await relayAndCollect(all[0], '1', all)
     expect(notifiers(result)).toEqual([all[0]])
   })
 
@@ -455,7 +539,7 @@ describe('notification choice', () => {
     const c = openTab()
     c.share.start()
     await browser.settle()
-    const result = await relayAndCollect(a, msg('1'), [a, b, c])
+    const result = await relayAndCollect(a, '1', [a, b, c])
     expect(notifiers(result)).toEqual([b])
   })
 
@@ -464,19 +548,19 @@ describe('notification choice', () => {
     b.presence = { visible: true, focused: true }
     window.dispatchEvent(new window.Event('focus'))
     await browser.settle()
-    expect(notifiers(await relayAndCollect(a, msg('1'), [a, b, c]))).toEqual([b])
+    expect(notifiers(await relayAndCollect(a, '1', [a, b, c]))).toEqual([b])
 
     b.presence = { visible: false, focused: false }
     c.presence = { visible: true, focused: true }
     document.dispatchEvent(new window.Event('visibilitychange'))
     await browser.settle()
-    expect(notifiers(await relayAndCollect(a, msg('2'), [a, b, c]))).toEqual([c])
+    expect(notifiers(await relayAndCollect(a, '2', [a, b, c]))).toEqual([c])
 
     c.presence = { visible: true, focused: false }
     a.presence = { visible: true, focused: true }
     window.dispatchEvent(new window.Event('focus'))
     await browser.settle()
-    expect(notifiers(await relayAndCollect(a, msg('3'), [a, b, c]))).toEqual([a])
+    expect(notifiers(await relayAndCollect(a, '3', [a, b, c]))).toEqual([a])
   })
 
   it('forgets a focused tab that stops', async () => {
@@ -486,7 +570,7 @@ describe('notification choice', () => {
     await browser.settle()
     b.share.stop()
     await browser.settle()
-    expect(notifiers(await relayAndCollect(a, msg('1'), [a, c]))).toEqual([a])
+    expect(notifiers(await relayAndCollect(a, '1', [a, c]))).toEqual([a])
   })
 
   it('forgets a focused tab that says goodbye on pagehide', async () => {
@@ -494,10 +578,10 @@ describe('notification choice', () => {
     b.presence = { visible: true, focused: true }
     window.dispatchEvent(new window.Event('focus'))
     await browser.settle()
-    expect(notifiers(await relayAndCollect(a, msg('1'), [a, b]))).toEqual([b])
+    expect(notifiers(await relayAndCollect(a, '1', [a, b]))).toEqual([b])
     window.dispatchEvent(new window.Event('pagehide'))
     await browser.settle()
-    expect(a.share.relay(msg('2'))).toBe(true)
+    expect(relay(a, '2')).toBe(true)
   })
 
   it('forgets a focused tab that crashes without a goodbye', async () => {
@@ -507,7 +591,7 @@ describe('notification choice', () => {
     await browser.settle()
     b.fake.crash()
     await browser.settle()
-    expect(notifiers(await relayAndCollect(a, msg('1'), [a, c]))).toEqual([a])
+    expect(notifiers(await relayAndCollect(a, '1', [a, c]))).toEqual([a])
   })
 
   it('after a failover, the new leader forgets a focused tab that died before it led', async () => {
@@ -519,7 +603,7 @@ describe('notification choice', () => {
     a.fake.crash()
     await browser.settle()
     expect(b.share.role).toBe('leader')
-    expect(b.share.relay(msg('1'))).toBe(true)
+    expect(relay(b, '1')).toBe(true)
   })
 
   it('after a failover, the new leader knows who is focused', async () => {
@@ -530,29 +614,33 @@ describe('notification choice', () => {
     window.dispatchEvent(new window.Event('focus'))
     await browser.settle()
     const next = [b, c].find((t) => t.share.role === 'leader')!
-    const result = await relayAndCollect(next, msg('1'), [b, c])
+    const result = await relayAndCollect(next, '1', [b, c])
     expect(notifiers(result)).toEqual([c])
   })
 })
 
 describe('late joiners', () => {
-  it('gives a tab that joins the leader snapshot and state', async () => {
+  it('gives a tab that joins the leader snapshot, the resume point it goes with and the state', async () => {
     const [a, b] = await startTabs(2)
     a.snapshot = { calcs: [{ id: 'c1', progress: 55 }], alarms: [{ id: 'al-1', read: false }] }
-    a.share.relay(msg('20'))
-    a.share.relayState(state({ lastEventId: '20', lastMessageAt: 1_700_000_001_000 }))
+    // The state relayed last was sent at the last status change; the resume point moved on since.
+    a.share.relayState(state({ lastEventId: '12', lastMessageAt: 1_700_000_001_000 }))
+    relay(a, '20')
+    a.resumeId = '20'
     await browser.settle()
     const snapshotsOfB = b.events.filter((e) => e.on === 'snapshot').length
 
     const [d] = await startTabs(1)
     expect(d.share.role).toBe('follower')
     expect(d.events.filter((e) => e.on === 'snapshot')).toEqual([
-      { on: 'snapshot', snapshot: { calcs: [{ id: 'c1', progress: 55 }], alarms: [{ id: 'al-1', read: false }] } },
+      {
+        on: 'snapshot',
+        snapshot: { data: { calcs: [{ id: 'c1', progress: 55 }], alarms: [{ id: 'al-1', read: false }] }, resumeId: '20' },
+      },
     ])
     expect(d.events.filter((e) => e.on === 'state')).toEqual([
       { on: 'state', state: state({ lastEventId: '20', lastMessageAt: 1_700_000_001_000 }) },
     ])
-    expect(d.share.lastEventId).toBe('20')
     // Only the tab that asked gets a snapshot.
     expect(b.events.filter((e) => e.on === 'snapshot')).toHaveLength(snapshotsOfB)
     // Nothing for the leader to adopt.
@@ -568,7 +656,8 @@ describe('late joiners', () => {
     await browser.settle()
     expect(b.share.role).toBe('leader')
     expect(c.share.role).toBe('follower')
-    expect(c.events.filter((e) => e.on === 'snapshot')).toEqual([{ on: 'snapshot', snapshot: { calcs: ['from b'] } }])
+    expect(c.events.filter((e) => e.on === 'snapshot')).toEqual([{ on: 'snapshot', snapshot: { data: { calcs: ['from b'] }, resumeId: '' } }])
+    expect(c.share.login).toBe(b.share.login)
   })
 
   it('asks the new leader again when its hello reached only a leader that died', async () => {
@@ -587,7 +676,7 @@ describe('late joiners', () => {
     await browser.settle()
     expect(a.fake.crashed).toBe(true)
     expect(b.share.role).toBe('leader')
-    expect(c.events.filter((e) => e.on === 'snapshot')).toEqual([{ on: 'snapshot', snapshot: { calcs: ['from b'] } }])
+    expect(c.events.filter((e) => e.on === 'snapshot')).toEqual([{ on: 'snapshot', snapshot: { data: { calcs: ['from b'] }, resumeId: '' } }])
   })
 
   it('reports a snapshot that cannot be cloned instead of failing', async () => {
@@ -601,7 +690,7 @@ describe('late joiners', () => {
 })
 
 describe('logout', () => {
-  it('reaches every other tab, leader included, but not the sender', async () => {
+  it('reaches every other tab of the login, leader included, but not the sender', async () => {
     const [a, b, c] = await startTabs(3)
     b.share.broadcastLogout()
     await browser.settle()
@@ -616,6 +705,40 @@ describe('logout', () => {
     a.share.stop()
     await browser.settle()
     expect(b.events.filter((e) => e.on === 'logout')).toHaveLength(1)
+  })
+
+  it("ignores another login's logout, and one it already had", async () => {
+    const [a, b] = await startTabs(2)
+    const other = intruder()
+    other.postMessage({ v: 2, kind: 'logout', from: 'x', login: 'another-login' })
+    await browser.settle()
+    expect(b.events.filter((e) => e.on === 'logout')).toEqual([])
+    a.share.broadcastLogout()
+    await browser.settle()
+    other.postMessage({ v: 2, kind: 'logout', from: 'y', login: a.share.login })
+    await browser.settle()
+    other.close()
+    expect(b.events.filter((e) => e.on === 'logout')).toHaveLength(1)
+  })
+
+  it('from a tab that has not learnt its login yet, ends the login of the group', async () => {
+    const [a, b] = await startTabs(2)
+    const late = openTab()
+    late.share.start()
+    await Promise.resolve()
+    late.share.broadcastLogout()
+    await browser.settle()
+    expect([a, b].map((t) => t.events.filter((e) => e.on === 'logout').length)).toEqual([1, 1])
+  })
+
+  it('a tab still joining logs out with the group it joins', async () => {
+    const [a] = await startTabs(1)
+    const late = openTab()
+    late.share.start()
+    await Promise.resolve()
+    a.share.broadcastLogout()
+    await browser.settle()
+    expect(late.events.filter((e) => e.on === 'logout')).toHaveLength(1)
   })
 })
 
@@ -636,13 +759,15 @@ describe('alarm acknowledgements', () => {
     expect(browser.posted.filter((p) => (p.data as { kind: string }).kind === 'ack')).toHaveLength(2)
   })
 
-  it('reads only a list of ids and clear: true as a clear', async () => {
+  it("reads only a list of ids and clear: true as a clear, and only for the tab's login", async () => {
     const [, b] = await startTabs(2)
-    const intruder = new (browser.openTab().BroadcastChannel)('vue-sse-hub:user-1')
-    intruder.postMessage({ v: 1, kind: 'ack', from: 'x', ids: ['al-1'], clear: 'yes' })
-    intruder.postMessage({ v: 1, kind: 'ack', from: 'x', ids: [], clear: true })
+    const other = intruder()
+    const login = b.share.login
+    other.postMessage({ v: 2, kind: 'ack', from: 'x', login, ids: ['al-1'], clear: 'yes' })
+    other.postMessage({ v: 2, kind: 'ack', from: 'x', login, ids: [], clear: true })
+    other.postMessage({ v: 2, kind: 'ack', from: 'x', login: 'another-login', ids: ['al-2'], clear: false })
     await browser.settle()
-    intruder.close()
+    other.close()
     expect(acks(b)).toEqual([
       { on: 'acknowledge', ids: ['al-1'], clear: false },
       { on: 'acknowledge', ids: [], clear: true },
@@ -675,9 +800,9 @@ describe('isolation', () => {
     const [a1, a2] = await startTabs(2, 'user-a')
     const [b1, b2] = await startTabs(2, 'user-b')
     expect([a1, a2, b1, b2].map((t) => t.share.role)).toEqual(['leader', 'follower', 'leader', 'follower'])
-    a1.share.relay(msg('1'))
+    relay(a1, '1')
     a1.share.broadcastLogout()
-    b1.share.relay(msg('2'))
+    relay(b1, '2')
     await browser.settle()
     expect(a2.messages().map((m) => m.message.id)).toEqual(['1'])
     expect(b2.messages().map((m) => m.message.id)).toEqual(['2'])
@@ -695,17 +820,17 @@ describe('fallback', () => {
     const b = openTab('user-1', missing)
     a.share.start()
     expect(a.share.role).toBe('solo')
-    expect(a.leads()).toEqual([''])
+    expect(a.leads()).toBe(1)
     b.share.start()
     expect(b.share.role).toBe('solo')
-    expect(b.leads()).toEqual([''])
-    expect(a.share.relay(msg('1'))).toBe(true)
+    expect(b.leads()).toBe(1)
+    expect(relay(a, '1')).toBe(true)
     a.share.relayState(state())
     a.share.broadcastLogout()
     a.share.broadcastAcknowledge(['al-1'], false)
     await browser.settle()
     expect(browser.posted).toEqual([])
-    expect(b.events).toEqual([{ on: 'lead', lastEventId: '' }])
+    expect(b.events).toEqual([{ on: 'lead' }])
   })
 
   describe('platform defaults', () => {
@@ -716,13 +841,14 @@ describe('fallback', () => {
     function bare(events: string[]): TabShare {
       return createTabShare({
         key: 'k',
-        getSnapshot: () => null,
-        onLead: (id) => events.push(`lead:${id}`),
+        getSnapshot: () => ({ data: null, resumeId: '' }),
+        onLead: () => events.push('lead'),
         onFollow: () => events.push('follow'),
         onMessage: () => {},
         onState: () => {},
         onSnapshot: () => {},
         onLogout: () => {},
+        onRegroup: () => {},
         onAcknowledge: () => {},
         onRetry: () => {},
       })
@@ -734,7 +860,7 @@ describe('fallback', () => {
       const share = bare(events)
       share.start()
       expect(share.role).toBe('solo')
-      expect(events).toEqual(['lead:'])
+      expect(events).toEqual(['lead'])
       share.stop()
     })
 
@@ -761,7 +887,7 @@ describe('fallback', () => {
       second.start()
       await browser.settle()
       expect([first.role, second.role]).toEqual(['leader', 'follower'])
-      expect(events).toEqual(['lead:', 'follow'])
+      expect(events).toEqual(['lead', 'follow'])
       first.stop()
       second.stop()
     })
@@ -777,7 +903,7 @@ describe('fallback', () => {
     a.share.start()
     await browser.settle()
     expect(a.share.role).toBe('solo')
-    expect(a.leads()).toEqual([''])
+    expect(a.leads()).toBe(1)
     expect(a.errors).toHaveLength(1)
   })
 
@@ -785,7 +911,7 @@ describe('fallback', () => {
     const [a, b] = await startTabs(2)
     b.share.stop()
     const count = b.events.length
-    a.share.relay(msg('1'))
+    relay(a, '1')
     a.share.relayState(state())
     a.share.broadcastLogout()
     a.share.broadcastAcknowledge(['al-1'], false)
@@ -807,48 +933,6 @@ describe('fallback', () => {
     expect(a.share.role).toBe('leader')
     expect(a.errors).toHaveLength(1)
     expect(b.share.role).toBe('follower')
-  })
-})
-
-describe('createIdWindow', () => {
-  it('says whether an id was seen, recording it', () => {
-    const ids = createIdWindow(3)
-    expect(ids.seen('a')).toBe(false)
-    expect(ids.seen('a')).toBe(true)
-    expect(ids.seen('b')).toBe(false)
-    expect(ids.seen('a')).toBe(true)
-    expect(ids.seen('b')).toBe(true)
-  })
-
-  it('forgets the oldest ids beyond its limit', () => {
-    const ids = createIdWindow(3)
-    for (const id of ['1', '2', '3', '4']) expect(ids.seen(id)).toBe(false)
-    expect(ids.seen('2')).toBe(true)
-    expect(ids.seen('3')).toBe(true)
-    expect(ids.seen('4')).toBe(true)
-    expect(ids.seen('1')).toBe(false) // forgotten, now recorded again, pushing out '2'
-    expect(ids.seen('2')).toBe(false)
-  })
-
-  it('stays bounded over a long session', () => {
-    const ids = createIdWindow(100)
-    for (let i = 0; i < 100_000; i++) ids.seen(String(i))
-    expect(ids.seen('99999')).toBe(true)
-    expect(ids.seen('99900')).toBe(true)
-    expect(ids.seen('0')).toBe(false)
-    expect(ids.seen('99899')).toBe(false)
-  })
-
-  it('never treats the empty id as seen', () => {
-    const ids = createIdWindow()
-    expect(ids.seen('')).toBe(false)
-    expect(ids.seen('')).toBe(false)
-  })
-
-  it('rejects a limit that is not a positive integer', () => {
-    expect(() => createIdWindow(0)).toThrow(TypeError)
-    expect(() => createIdWindow(1.5)).toThrow(TypeError)
-    expect(() => createIdWindow(Number.NaN)).toThrow(TypeError)
   })
 })
 

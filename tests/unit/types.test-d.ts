@@ -6,6 +6,8 @@ import type { UseSseReturn } from '../../src/composables/useSse'
 import { useSseListener } from '../../src/composables/useSseListener'
 import { createBus } from '../../src/core/bus'
 import type { SseHub } from '../../src/hub'
+import { defaultRenderers } from '../../src/notify/renderers'
+import type { NotifyOptions, NotifyRenderer } from '../../src/options'
 import type { AlarmPayload, CalcPayload, ScadaPayload, SseMessage, TraceCalcPayload } from '../../src/protocol'
 import type { AlarmRecord, CalcRecord, CalcStatus } from '../../src/store/reducers'
 import type { SseStore } from '../../src/store/useSseStore'
@@ -63,6 +65,66 @@ describe('payload types follow SseMessageMap', () => {
     useSseListener('5-2', (data: { progress: string }) => data)
     // @ts-expect-error the augmented payload has no such field
     useSseListener('pump-state', (data) => data.pressure)
+  })
+})
+
+describe('notification renderers are typed per messageType', () => {
+  it("a built-in type's renderer gets its payload type, an app type's its own, any other type unknown", () => {
+    const options: NotifyOptions = {
+      renderers: {
+        '4': (message) => {
+          expectTypeOf(message.data).toEqualTypeOf<AlarmPayload>()
+          expectTypeOf(message.type).toEqualTypeOf<'4'>()
+          return { title: message.data.title }
+        },
+        '5-2': (message) => (message.data.progress === 100 ? { title: '100 %' } : null),
+        '3': (message) => {
+          expectTypeOf(message.data).toEqualTypeOf<ScadaPayload>()
+          return null
+        },
+        'pump-state': (message) => {
+          expectTypeOf(message.data).toEqualTypeOf<{ pumpId: string; running: boolean }>()
+          return { title: message.data.pumpId }
+        },
+        'not-in-the-map': (message) => {
+          expectTypeOf(message.data).toBeUnknown()
+          return null
+        },
+        '7': false,
+      },
+    }
+    expectTypeOf(options).toMatchTypeOf<NotifyOptions>()
+  })
+
+  it('a renderer declared on its own, and a built-in one wrapped, keep their types', () => {
+    const alarmTopLeft: NotifyRenderer<'4'> = (message, context) => {
+      expectTypeOf(message.data.level).toEqualTypeOf<AlarmPayload['level']>()
+      const popup = defaultRenderers['4'](message, context)
+      return popup && { ...popup, position: 'top-left' }
+    }
+    const anyMessage: NotifyRenderer = (message) => {
+      expectTypeOf(message.data).toBeUnknown()
+      return null
+    }
+    const options: NotifyOptions = { renderers: { '4': alarmTopLeft, '7': anyMessage, 'pump-state': anyMessage } }
+    expectTypeOf(options.renderers).not.toBeAny()
+  })
+
+  it('wrong accesses and mismatched renderers do not compile', () => {
+    const alarmOnly: NotifyRenderer<'4'> = (message) => ({ title: message.data.title })
+    const options: NotifyOptions = {
+      renderers: {
+        // @ts-expect-error an alarm's title is a string or undefined: no toFixed
+        '4': (message) => ({ title: message.data.title.toFixed() }),
+        // @ts-expect-error the augmented payload has no such field
+        'pump-state': (message) => ({ title: message.data.pumpName }),
+        // @ts-expect-error a renderer of alarms cannot take calc progress messages
+        '5-2': alarmOnly,
+        // @ts-expect-error data of a type outside the map is unknown
+        other: (message) => ({ title: message.data.title }),
+      },
+    }
+    expectTypeOf(options).toMatchTypeOf<NotifyOptions>()
   })
 })
 

@@ -18,6 +18,10 @@ export function startEventSourceTransport(
   const source = new EventSourceImpl(withParams(request.url, params), { withCredentials: request.withCredentials })
   let opened = false
   let done = false
+  // EventSource tells each event's id buffer, not whether the event had an `id:` line. Each instance
+  // starts with an empty buffer, so a change of it within the instance is the event's own id: a
+  // server's replay of an event already delivered is then known by its id, as on the fetch transport.
+  let instanceId = ''
 
   source.onopen = () => {
     if (done) return
@@ -26,7 +30,10 @@ export function startEventSourceTransport(
   }
   source.onmessage = (event: MessageEvent) => {
     if (done) return
-    handlers.onMessage({ event: 'message', data: String(event.data), lastEventId: event.lastEventId })
+    const lastEventId = event.lastEventId
+    const id = lastEventId === instanceId ? undefined : lastEventId
+    instanceId = lastEventId
+    handlers.onMessage({ event: 'message', data: String(event.data), lastEventId, ...(id !== undefined && { id }) })
   }
   source.onerror = () => {
     if (done) return

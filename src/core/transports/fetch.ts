@@ -27,6 +27,9 @@ export function startFetchTransport(
   fetchImpl: typeof fetch,
 ): TransportHandle {
   const controller = new AbortController()
+  // Built before anything runs: a request fetch would refuse throws here, as a configuration error.
+  checkUrl(request.url)
+  const init = buildInit(request, controller.signal)
   let done = false
 
   const fail = (failure: TransportFailure): void => {
@@ -40,7 +43,7 @@ export function startFetchTransport(
   })
 
   async function run(): Promise<void> {
-    const response = await fetchImpl(request.url, buildInit(request, controller.signal))
+    const response = await fetchImpl(request.url, init)
     if (done) return
     if (response.status !== 200) {
       const detail = await readDetail(response)
@@ -106,7 +109,8 @@ function buildInit(request: TransportRequest, signal: AbortSignal): RequestInit 
     ...request.headers,
   }
   if (request.token) setHeader(headers, 'Authorization', `Bearer ${request.token}`)
-  if (request.lastEventId !== '') setHeader(headers, 'Last-Event-ID', request.lastEventId)
+  if (request.lastEventId !== '') setHeader(headers, 'Last-Event-ID', toByteString(request.lastEventId))
+  checkHeaders(headers)
   let body = request.body
   if (isPlainObject(body)) {
     body = JSON.stringify(body)
@@ -171,6 +175,52 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   if (value === null || typeof value !== 'object') return false
   const proto = Object.getPrototypeOf(value) as unknown
   return proto === Object.prototype || proto === null
+}
+
+/**
+ * Header values are byte strings: one character per byte, up to U+00FF. The browser's EventSource
+ * sends the id as UTF-8 (`é` as C3 A9), and so does this: each UTF-8 byte becomes one character.
+ * Without it, `é` would go as the single byte E9, and an id such as `告警-1001` could not be sent at all.
+ */
+export function toByteString(text: string): string {
+  // ASCII, the usual case, is its own UTF-8.
+  if (!/[^\x00-\x7f]/.test(text)) return text
+  let bytes = ''
+  for (const byte of new TextEncoder().encode(text)) bytes += String.fromCharCode(byte)
+  return bytes
+}
+
+/** Throws, as fetch itself would, for a URL it cannot parse or one with credentials in it. */
+function checkUrl(url: string): void {
+  const base = typeof location === 'undefined' ? undefined : location.href
+  // A relative URL without a page to resolve it against is fetch's to judge (a test double may take it).
+  if (base === undefined && !/^[a-z][a-z\d+.-]*:/i.test(url)) return
+  let parsed: URL
+  try {
+    parsed = new URL(url, base)
+  } catch (cause) {
+    throw new SseError('config', 'The stream URL cannot be parsed (see the cause)', { cause })
+  }
+  if (parsed.username !== '' || parsed.password !== '') {
+    throw new SseError('config', 'fetch refuses a URL with credentials in it: send them as headers or cookies')
+  }
+}
+
+/** Throws, as fetch itself would, for headers it refuses; as an `SseError('config')` that names the header. */
+function checkHeaders(headers: Record<string, string>): void {
+  for (const [name, value] of Object.entries(headers)) {
+    // The Fetch standard: a name is an HTTP token; a value is a byte string without NUL, CR or LF.
+    if (!/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(name)) {
+      throw new SseError('config', `fetch refuses the request header name "${name}"`)
+    }
+    if (/[^\x01-\x09\x0b\x0c\x0e-\xff]/.test(String(value))) {
+      // Not the value in the message: it may be the token.
+      throw new SseError(
+        'config',
+        `fetch refuses the value of the request header "${name}": it takes characters up to U+00FF and no line breaks`,
+      )
+    }
+  }
 }
 
 /** Sets a header, replacing any spelling of it (`authorization`, `AUTHORIZATION`...). */

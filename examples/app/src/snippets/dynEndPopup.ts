@@ -1,11 +1,11 @@
 import { h } from 'vue'
 import type { App } from 'vue'
 import { ssePlugin } from 'vue-sse-hub'
-import type { CalcPayload, NotifyRenderer } from 'vue-sse-hub'
+import type { NotifyRenderer } from 'vue-sse-hub'
 import { auth } from '../auth'
 
-const dynEnd: NotifyRenderer = (message, { statusLabel, isSuccess }) => {
-  const data = message.data as CalcPayload
+const dynEnd: NotifyRenderer<'5-1'> = (message, { statusLabel, isSuccess }) => {
+  const data = message.data // CalcPayload
   return {
     title: 'Simulation done',
     type: isSuccess(data.status) ? 'success' : 'error',
@@ -27,7 +27,7 @@ export function installSse(app: App): void {
       renderers: {
         '5-1': dynEnd, // replace the transient calc end popup
         '3': false, // no popup for SCADA pulls
-        '5-2': (m) => ((m.data as CalcPayload).progress === 100 ? { title: '100 %' } : null), // add one
+        '5-2': (m) => (m.data.progress === 100 ? { title: '100 %' } : null), // add one
       },
     },
   })

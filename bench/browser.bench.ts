@@ -292,13 +292,13 @@ const browserBench: BenchModule = {
             `(median ${throttledSettle === null ? 'none' : fmt(throttledSettle)}); delivered ${throttledDelivered.join('/')}. ` +
             `What stretches (Chromium CPU profiles of this run): the first burst after login runs cold code, and three ` +
             `tasks grow with the machine: (1) the first alarm's popup decision creates the first Intl.DateTimeFormat of ` +
-            `the page (the renderer's formatTime), which initialises ICU: ~12 ms at 1x, 40-70 ms at 3x, inside a ` +
+            `the page (formatTime, popupTime.ts), which initialises ICU: ~12 ms at 1x, 40-70 ms at 3x, inside a ` +
             `message-handling task; (2) the first popup mount, cold Vue component mount + Element Plus notification ` +
             `setup: ~12 ms at 1x, 35-50 ms at 3x; (3) the first 16 KiB parser slices run not yet compiled code, and the ` +
             `8 ms budget is checked between slices: 30-50 ms at 3x. With ICU and one popup mount done before the burst ` +
             `(ours.html?warm=1, interleaved runs: what a warm-up at login would do), longest per run: ` +
-            `${longTaskList(throttled.warmed)} ms. The fix is outside the files this work may change (the notify ` +
-            `module's renderers and popups, the fetch transport); see bench/README.md.`,
+            `${longTaskList(throttled.warmed)} ms. The fix is outside the files this work may change (notifier.ts, ` +
+            `popupTime.ts, popup.ts; the fetch transport's slices); see bench/README.md.`,
         },
         {
           name: 'throughput vs bare pipeline (popups off)',

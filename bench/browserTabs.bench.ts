@@ -37,14 +37,14 @@ async function openTabs(context: BrowserContext, server: PageServer, query: stri
     const page = await context.newPage()
     const url = `${server.url}/tabs.html?tab=${i}${query}`
     await page.goto(url)
-    await page.waitForFunction(() => window.__bench?.isOpen() === true && window.__tabs?.role() !== undefined, null, {
+    await page.waitForFunction(() => window.__bench?.isOpen() === true && window.__benchTabs?.role() !== undefined, null, {
       timeout: 15_000,
       polling: 20,
     })
     tabs.push({ page, url })
   }
   // Every tab has found its place: one leader, the others follow; one stream on the server.
-  const roles = async (): Promise<string[]> => Promise.all(tabs.map((t) => t.page.evaluate(() => window.__tabs!.role())))
+  const roles = async (): Promise<string[]> => Promise.all(tabs.map((t) => t.page.evaluate(() => window.__benchTabs!.role())))
   const deadline = now() + 10_000
   let seen = await roles()
   while (!(seen.filter((r) => r === 'leader').length === 1 && seen.filter((r) => r === 'follower').length === TABS - 1)) {
@@ -93,7 +93,7 @@ async function runTabsBurst(browser: Browser, server: PageServer, burst: Message
     const outcomes: TabOutcome[] = []
     for (const { page } of tabs) {
       const result = await page.evaluate((since) => window.__bench!.collect(since), start)
-      const { role, popupIds } = await page.evaluate(() => ({ role: window.__tabs!.role(), popupIds: window.__tabs!.popupIds }))
+      const { role, popupIds } = await page.evaluate(() => ({ role: window.__benchTabs!.role(), popupIds: window.__benchTabs!.popupIds }))
       outcomes.push({ ...result, role, popupIds, settleMs: result.settledAt === null ? null : result.settledAt - start })
     }
     const tabPids = tabs.map((t) => traced?.pidOf(t.url))
@@ -129,7 +129,7 @@ async function runHandover(browser: Browser, server: PageServer): Promise<Handov
   let flow: ReturnType<typeof setInterval> | undefined
   try {
     const tabs = await openTabs(context, server, '&record=1')
-    const roles = await Promise.all(tabs.map((t) => t.page.evaluate(() => window.__tabs!.role())))
+    const roles = await Promise.all(tabs.map((t) => t.page.evaluate(() => window.__benchTabs!.role())))
     const leader = tabs[roles.indexOf('leader')]
     const rest = tabs.filter((t) => t !== leader)
     let progress = 0
@@ -142,7 +142,7 @@ async function runHandover(browser: Browser, server: PageServer): Promise<Handov
     // The new leader is the remaining tab that delivers a message as leader.
     const firstAsLeader = async (): Promise<DeliveredMessage | undefined> => {
       for (const { page } of rest) {
-        const first = await page.evaluate(() => window.__tabs!.delivered.find((m) => m.role === 'leader'))
+        const first = await page.evaluate(() => window.__benchTabs!.delivered.find((m) => m.role === 'leader'))
         if (first) return first
       }
       return undefined
@@ -161,7 +161,7 @@ async function runHandover(browser: Browser, server: PageServer): Promise<Handov
     let lost = 0
     let doubled = 0
     for (const { page } of rest) {
-      const ids = await page.evaluate(() => window.__tabs!.delivered.map((m) => m.id))
+      const ids = await page.evaluate(() => window.__benchTabs!.delivered.map((m) => m.id))
       const got = new Set(ids)
       doubled += ids.length - got.size
       lost += sent.filter((id) => !got.has(id)).length

@@ -7,7 +7,6 @@ import { startBarePipeline } from './barePipeline'
 import { startEventSource } from './eventSourceProbe'
 import { installHarness } from './harness'
 import { onLastCalc } from './lastCalc'
-import { warmPopups } from './warmPopups'
 
 // vue-sse-hub with its defaults but `share: false` (one tab). Query: `notify=0` turns popups off,
 // `share=1` turns tab sharing on (the default), `url=` reads another stream, `warm=1` warms the
@@ -43,4 +42,4 @@ app.mount('#app')
 
 // `warm=1`: what the first popups of a burst would cost if the library prepared them at login: ICU's
 // date formatter created and one popup mounted (into a detached element, then closed) beforehand.
-if (query.get('warm') === '1') void warmPopups()
+if (query.get('warm') === '1') void import('./warmPopups').then(({ warmPopups }) => warmPopups())

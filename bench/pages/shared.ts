@@ -34,7 +34,7 @@ export interface DeliveredMessage {
   role: string
 }
 
-/** What `tabs.html` adds on `window.__tabs`. */
+/** What `tabs.html` adds on `window.__benchTabs`. */
 export interface TabsWindowApi {
   /** This tab's role: `leader`, `follower` (or `solo`). */
   role(): string

@@ -2,7 +2,7 @@ import 'element-plus/theme-chalk/base.css'
 import 'element-plus/theme-chalk/el-notification.css'
 import { createPinia } from 'pinia'
 import { createApp, h } from 'vue'
-import type { NotifyRenderer } from '../../src/index'
+import type { NotifyOptions, NotifyRenderer } from '../../src/index'
 import { defaultRenderers, getActiveHub, ssePlugin, useSseStore } from '../../src/index'
 import { epochNow, installHarness } from './harness'
 import { onLastCalc } from './lastCalc'
@@ -10,7 +10,7 @@ import type { TabsWindowApi } from './shared'
 
 declare global {
   interface Window {
-    __tabs?: TabsWindowApi
+    __benchTabs?: TabsWindowApi
   }
 }
 
@@ -19,8 +19,9 @@ declare global {
 // every delivered message with its time and this tab's role then.
 const record = new URLSearchParams(location.search).get('record') === '1'
 const api: TabsWindowApi = { role: () => store.connection.role, popupIds: [], delivered: [] }
-const renderers = Object.fromEntries(
-  Object.entries(defaultRenderers).map(([type, render]): [string, NotifyRenderer] => [
+// Each built-in renderer is typed for its own messageType; wrapped, it is called with messages of that type only.
+const renderers: NotifyOptions['renderers'] = Object.fromEntries(
+  Object.entries(defaultRenderers as Record<string, NotifyRenderer>).map(([type, render]): [string, NotifyRenderer] => [
     type,
     (message, context) => {
       const popup = render(message, context)
@@ -43,7 +44,7 @@ if (record) {
     api.delivered.push({ id: message.id, at: epochNow(), role: hub.role })
   })
 }
-window.__tabs = api
+window.__benchTabs = api
 installHarness({
   delivered: () => store.stats.received,
   isOpen: () => store.connection.status === 'open',

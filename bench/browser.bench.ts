@@ -297,8 +297,8 @@ const browserBench: BenchModule = {
             `setup: ~12 ms at 1x, 35-50 ms at 3x; (3) the first 16 KiB parser slices run not yet compiled code, and the ` +
             `8 ms budget is checked between slices: 30-50 ms at 3x. With ICU and one popup mount done before the burst ` +
             `(ours.html?warm=1, interleaved runs: what a warm-up at login would do), longest per run: ` +
-            `${longTaskList(throttled.warmed)} ms. The fix is outside the files this work may change (notifier.ts, ` +
-            `popupTime.ts, popup.ts; the fetch transport's slices); see bench/README.md.`,
+            `${longTaskList(throttled.warmed)} ms. The fix lies in the library (notifier.ts, popupTime.ts, popup.ts; ` +
+            `the fetch transport's slices): see bench/README.md.`,
         },
         {
           name: 'throughput vs bare pipeline (popups off)',
@@ -318,7 +318,7 @@ const browserBench: BenchModule = {
             `message: the action wrapper ~12%, reactive set traps for stats.received, connection.lastMessageAt, ` +
             `connection.lastEventId and the calc ~30%, the reducers ~20%), the id window's Set ~9%, decodeMessage ~8%, ` +
             `parser and transport ~8%. A store that cost nothing would still leave ~0.35x. What would close the gap ` +
-            `(outside the files this work may change: src/store, src/hub.ts, src/core): apply the messages of one ` +
+            `(in the library: src/store, src/hub.ts, src/core): apply the messages of one ` +
             `parser slice in one store action, with the counters and connection fields written once per slice and ` +
             `each changed calc triggered once; skip the id window's Set while ids only increase; see bench/README.md.`,
         },

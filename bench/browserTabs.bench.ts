@@ -285,7 +285,7 @@ function burstRows(runs: TabsBurstRun[], traced: TabsBurstRun, burst: MessageStr
         `the browser process): main-thread CPU over the traced run: ${cpuOfTabs(traced)}. A task that runs 8 ms ` +
         `of CPU can take several times that in wall time while the other processes hold the cores. The relay ` +
         `sending one message per parser slice instead of one per event would cut the followers' and the browser's ` +
-        `share (src/core/tabShare.ts, outside this work).`,
+        `share (src/core/tabShare.ts).`,
     },
     {
       name: `${TABS} tabs: popups decided across the tabs`,

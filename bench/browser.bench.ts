@@ -290,7 +290,7 @@ const browserBench: BenchModule = {
             `set before the page loads): a slower machine. Long Tasks API, longest per timed run: ${longTaskList(throttled.runs)} ms; ` +
             `traced run: ${throttledTraced.toFixed(1)} ms. Settle ${throttled.runs.map((r) => (r.settleMs === null ? 'never' : fmt(r.settleMs))).join(', ')} ` +
             `(median ${throttledSettle === null ? 'none' : fmt(throttledSettle)}); delivered ${throttledDelivered.join('/')}. ` +
-            `What stretches (Chromium CPU profiles of this run): the first burst after login runs cold code, and three ` +
+            `What stretches (Chromium CPU profiles of this burst): the first burst after login runs cold code, and three ` +
             `tasks grow with the machine: (1) the first alarm's popup decision creates the first Intl.DateTimeFormat of ` +
             `the page (formatTime, popupTime.ts), which initialises ICU: ~12 ms at 1x, 40-70 ms at 3x, inside a ` +
             `message-handling task; (2) the first popup mount, cold Vue component mount + Element Plus notification ` +

@@ -209,7 +209,7 @@ const restBench: BenchModule = {
           detail:
             `Same pages, same minutes: CDP Performance.getMetrics TaskDuration (main-thread task time, thread ticks) ` +
             `over the window: ${restLine((r) => r.cpuMs, 2)} ms/min; of which ScriptDuration: ${restLine((r) => r.scriptMs, 2)}; ` +
-            `CPU time of the trace's top-level tasks (without what runs between tasks): ${restLine((r) => r.tracedCpuMs, 2)}. ` +
+            `CPU time of the trace's top-level main-thread tasks: ${restLine((r) => r.tracedCpuMs, 2)}. ` +
             `The empty page is context: it has no framework, so less heap to collect.`,
         },
         {

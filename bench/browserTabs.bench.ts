@@ -1,5 +1,5 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { defaultReconnect } from '../src/options'
+import { defaultReconnect } from '../src/core/connectionOptions'
 import { launchChromium } from '../tests/support/chromium'
 import { median, now, sleep, waitForSettle } from './browserRun'
 import { burstStream } from './burstStream'

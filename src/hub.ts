@@ -10,21 +10,20 @@ import { SseError } from './core/errors'
 import { toRelayedState } from './core/relayedState'
 import type { RelayedConnectionState } from './core/relayedState'
 import { createResumePoint } from './core/resumePoint'
+import type { SseRole } from './core/role'
 import type { EndedLogins } from './core/tabGroup'
 import type { GroupSnapshot, RelayedMessage, TabShare } from './core/tabShare'
 import { jwtSubject, shareKey } from './core/userKey'
 import type * as TabSharing from './lazyTabSharing'
 import { createLazyNotifier } from './notify/lazyNotifier'
 import type { Notifier } from './notify/notifier'
-import { defaultCalcOptions, defaultStoreOptions, read } from './options'
+import { read } from './core/connectionOptions'
+import { defaultCalcOptions, defaultStoreOptions } from './options'
 import type { SseHubOptions } from './options'
-import { decodeMessage, isBuiltInType } from './protocol'
-import type { DecodedMessage, RawSseMessage, SseMessage } from './protocol'
+import { decodeMessage, isBuiltInType } from './core/protocol'
+import type { DecodedMessage, RawSseMessage, SseMessage } from './core/protocol'
 import { useSseStore } from './store/useSseStore'
 import type { SseStore } from './store/useSseStore'
-
-/** Which part a tab plays in the shared connection. */
-export type SseRole = 'solo' | 'leader' | 'follower'
 
 /** The hub: one connection, its bus, its login watch. Created by `createSseHub` or `ssePlugin`. */
 export interface SseHub extends Pick<SseBus, 'on' | 'once' | 'off' | 'clear' | 'listenerCount'> {

@@ -10,7 +10,7 @@ export { useAlarms } from './composables/useAlarms'
 export { useSseHub, setActiveHub, getActiveHub } from './composables/useSseHub'
 export { useSseStore } from './store/useSseStore'
 // protocol
-export { EventType, decodeMessage, calcMessageTypes, isBuiltInType } from './protocol'
+export { EventType, decodeMessage, calcMessageTypes, isBuiltInType } from './core/protocol'
 // core (framework-free)
 export { createConnection } from './core/connection'
 export { createSseParser } from './core/parser'
@@ -22,9 +22,11 @@ export { createNotifier } from './notify/notifier'
 export { defaultRenderers, notifyBody } from './notify/renderers'
 export { notifyMessages } from './notify/locale'
 // options
-export { defaultReconnect, defaultStoreOptions, defaultCalcOptions } from './options'
+export { defaultReconnect } from './core/connectionOptions'
+export { defaultStoreOptions, defaultCalcOptions } from './options'
 
-export type { SseHub, SseHubContext, SseRole } from './hub'
+export type { SseHub, SseHubContext } from './hub'
+export type { SseRole } from './core/role'
 export type { UseSseReturn } from './composables/useSse'
 export type { UseCalcReturn } from './composables/useCalc'
 export type { UseAlarmsReturn } from './composables/useAlarms'
@@ -54,12 +56,11 @@ export type {
   SseMessage,
   DecodedMessage,
   SseDecoder,
-} from './protocol'
+} from './core/protocol'
 export type {
   SseStatus,
   ConnectionState,
   ConnectionCallbacks,
-  ConnectionEnvironment,
   SseConnection,
   CreateConnectionOptions,
 } from './core/connection'
@@ -69,10 +70,8 @@ export type { SseErrorKind, SseErrorInfo } from './core/errors'
 export type { Notifier, NotifyFunction } from './notify/notifier'
 export type { NotifyRow } from './notify/renderers'
 export type { NotifyLocale, NotifyMessages } from './notify/locale'
+export type { Getter, ReconnectOptions, ConnectionOptions, ConnectionEnvironment } from './core/connectionOptions'
 export type {
-  Getter,
-  ReconnectOptions,
-  ConnectionOptions,
   SseHubOptions,
   SseHubEnvironment,
   StoreOptions,

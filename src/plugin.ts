@@ -3,13 +3,15 @@ import { markRaw } from 'vue'
 import type { Pinia } from 'pinia'
 import { getActiveHub, setActiveHub } from './composables/useSseHub'
 import { SseError } from './core/errors'
+import { guarded } from './core/guard'
+import { LOG_PREFIX, warn } from './core/log'
 import { createSseHub } from './hub'
 import { sseHubKey } from './keys'
 import type { SseHub } from './hub'
 import type { SseHubOptions } from './options'
 
 const PINIA_MISSING =
-  '[vue-sse-hub] Pinia is not installed, so the store, useCalc() and useAlarms() cannot work. ' +
+  'Pinia is not installed, so the store, useCalc() and useAlarms() cannot work. ' +
   'Fix: app.use(createPinia()) before app.mount() (before or after app.use(ssePlugin)).'
 
 // Hubs of the apps still mounted, in install order: when one unmounts, code outside components
@@ -46,13 +48,9 @@ export const ssePlugin: Plugin<[SseHubOptions]> = /* @__PURE__ */ markRaw({
     // Plugins are usually installed in one synchronous chain: check Pinia once the chain is done.
     void Promise.resolve().then(() => {
       if (piniaOf()) return
-      const error = new SseError('config', PINIA_MISSING)
-      console.error(error.message)
-      try {
-        options.onError?.(error)
-      } catch {
-        // As everywhere else: the app's error callback must not leave a rejected promise.
-      }
+      warn(PINIA_MISSING, 'error')
+      // As everywhere else: the app's error callback must not leave a rejected promise.
+      guarded(() => options.onError?.(new SseError('config', `${LOG_PREFIX} ${PINIA_MISSING}`)))
     })
 
     app.onUnmount(() => {

@@ -1,6 +1,6 @@
 import { computed, toValue } from 'vue'
 import type { ComputedRef, MaybeRefOrGetter } from 'vue'
-import type { CalcKind } from '../protocol'
+import type { CalcKind } from '../core/protocol'
 import type { CalcRecord, CalcStatus } from '../store/reducers'
 import { useSseStore } from '../store/useSseStore'
 

@@ -4,7 +4,7 @@ import type { ComputedRef } from 'vue'
 import type { SseHandler, SseListenType } from '../core/bus'
 import type { SseStatus } from '../core/connection'
 import type { SseErrorInfo } from '../core/errors'
-import type { SseRole } from '../hub'
+import type { SseRole } from '../core/role'
 import { useSseStore } from '../store/useSseStore'
 import { useSseHub } from './useSseHub'
 

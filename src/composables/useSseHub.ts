@@ -1,5 +1,6 @@
 import { hasInjectionContext, inject } from 'vue'
 import { SseError } from '../core/errors'
+import { LOG_PREFIX } from '../core/log'
 import type { SseHub } from '../hub'
 import { sseHubKey } from '../keys'
 
@@ -30,7 +31,8 @@ export function useSseHub(): SseHub {
   if (!hub) {
     throw new SseError(
       'config',
-      '[vue-sse-hub] No SSE hub found. Install the plugin first: app.use(ssePlugin, { url, token }); ' +
+      `${LOG_PREFIX} No SSE hub found.` +
+        ' Install the plugin first: app.use(ssePlugin, { url, token }); ' +
         'outside a component, call setActiveHub(createSseHub(options)) before using the composables.',
     )
   }

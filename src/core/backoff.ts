@@ -1,4 +1,4 @@
-import type { ReconnectOptions } from '../options'
+import type { ReconnectOptions } from './connectionOptions'
 
 /**
  * Smallest base taken from a server's `retry:`: with `retry: 0` the delay could never grow, and a

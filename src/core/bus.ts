@@ -1,5 +1,6 @@
-import type { MessageData, SseMessage } from '../protocol'
+import type { MessageData, SseMessage } from './protocol'
 import { SseError } from './errors'
+import { guarded } from './guard'
 
 /** A messageType, `'*'` for every message, or any string the server may send. */
 export type SseListenType = '*' | (string & {})
@@ -66,20 +67,13 @@ export function createBus(options: SseBusOptions = {}): SseBus {
     for (const entry of list) {
       if (entry.removed) continue
       if (entry.once) remove(type, entry)
-      try {
-        entry.fn(message.data as never, message as never)
-      } catch (cause) {
-        const text = cause instanceof Error ? cause.message : String(cause)
-        const error = new SseError('handler', `A listener for "${message.type}" threw: ${text}`, {
-          messageType: message.type,
-          cause,
-        })
-        try {
-          options.onError?.(error)
-        } catch {
-          // An error reporter that throws must not break delivery either.
-        }
-      }
+      guarded(
+        () => entry.fn(message.data as never, message as never),
+        (cause) => {
+          const text = cause instanceof Error ? cause.message : String(cause)
+          options.onError?.(new SseError('handler', `A listener for "${message.type}" threw: ${text}`, { messageType: message.type, cause }))
+        },
+      )
     }
   }
 

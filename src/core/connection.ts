@@ -1,9 +1,9 @@
-import type { ConnectionOptions, ReconnectOptions } from '../options'
-import { read, resolveReconnect } from '../options'
-import type { RawSseMessage } from '../protocol'
 import { backoffDelay } from './backoff'
+import { read, resolveReconnect } from './connectionOptions'
+import type { ConnectionOptions, ReconnectOptions } from './connectionOptions'
 import { SseError } from './errors'
 import { createSseParser } from './parser'
+import type { RawSseMessage } from './protocol'
 import { startEventSourceTransport } from './transports/eventSource'
 import { startFetchTransport } from './transports/fetch'
 import type { TransportFailure, TransportHandle, TransportHandlers, TransportRequest } from './transports/types'
@@ -50,22 +50,6 @@ export interface ConnectionCallbacks {
   onError?: (error: SseError) => void
 }
 
-/** Platform pieces, replaceable in tests and non-browser hosts. */
-export interface ConnectionEnvironment {
-  /**
-   * `fetch` of the fetch transport.
-   * @default globalThis.fetch
-   */
-  fetch?: typeof fetch
-  /**
-   * `EventSource` of the eventsource transport.
-   * @default globalThis.EventSource
-   */
-  EventSource?: typeof EventSource
-  /** Source of randomness for the backoff jitter. @default Math.random */
-  random?: () => number
-}
-
 /** One resilient SSE connection. */
 export interface SseConnection {
   /** A snapshot of the current state (a new object after each change). */
@@ -82,11 +66,6 @@ export interface SseConnection {
 
 /** Options of {@link createConnection}: the connection options plus replaceable platform pieces. */
 export type CreateConnectionOptions = ConnectionOptions & {
-  /**
-   * `fetch`, `EventSource` and randomness to use instead of the globals.
-   * @default the globals
-   */
-  environment?: ConnectionEnvironment
   /**
    * The id to resume from, asked at each attempt, when the resume point has an owner beside the
    * connection (the hub: the last id delivered to the user's tabs, whatever path brought it). The

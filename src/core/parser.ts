@@ -1,4 +1,4 @@
-import type { RawSseMessage } from '../protocol'
+import type { RawSseMessage } from './protocol'
 import { SseError } from './errors'
 
 /** Callbacks and limits of {@link createSseParser}. */

@@ -1,6 +1,7 @@
-import type { RawSseMessage, SseMessage } from '../protocol'
+import type { RawSseMessage, SseMessage } from './protocol'
 import { randomId } from './randomId'
 import type { RelayedConnectionState } from './relayedState'
+import type { SseRole } from './role'
 import { createEndedLogins, createTabGroup } from './tabGroup'
 import type { EndedLogins, TabGroup } from './tabGroup'
 import { NAME_PREFIX, readWire, toPresence, toWire } from './tabShareWire'
@@ -77,15 +78,8 @@ export interface TabShareOptions extends TabShareCallbacks {
   onDrop?: (reason: string) => void
 }
 
-/**
- * `solo`: not sharing (no Web Locks or BroadcastChannel): this tab holds its own connection.
- * `leader`: holds the connection and relays. `follower`: must not hold a connection; also the role
- * before the election is decided and after `stop()`.
- */
-export type TabRole = 'solo' | 'leader' | 'follower'
-
 export interface TabShare {
-  readonly role: TabRole
+  readonly role: SseRole
   /** Random id of this tab, unique among the tabs sharing a key. */
   readonly tabId: string
   /** The login this tab's group serves; '' until known. */
@@ -136,7 +130,7 @@ export function createTabShare(options: TabShareOptions): TabShare {
     releaseHeld = resolve
   })
 
-  let role: TabRole = 'follower'
+  let role: SseRole = 'follower'
   let lastState: RelayedConnectionState | null = null
   let hasSnapshot = false
   let started = false

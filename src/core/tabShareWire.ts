@@ -1,4 +1,4 @@
-import type { RawSseMessage, SseMessage } from '../protocol'
+import type { RawSseMessage, SseMessage } from './protocol'
 import { isRecord } from './isRecord'
 import type { RelayedConnectionState } from './relayedState'
 

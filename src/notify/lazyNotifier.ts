@@ -2,7 +2,7 @@
 import type { AppContext } from 'vue'
 import { SseError } from '../core/errors'
 import type { CalcOptions, NotifyOptions } from '../options'
-import type { SseMessage } from '../protocol'
+import type { SseMessage } from '../core/protocol'
 import type { Notifier } from './notifier'
 
 // Loads still running, so that tests can wait until popups are decided (development builds only).

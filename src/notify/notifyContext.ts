@@ -1,6 +1,7 @@
 // What every renderer gets besides its message: the language and the calc status rules.
 import type { CalcOptions, NotifyContext } from '../options'
-import { defaultCalcOptions, isSuccessStatus } from '../options'
+import { isSuccessStatus } from '../core/protocol'
+import { defaultCalcOptions } from '../options'
 import type { NotifyLocale } from './locale'
 import { getNotifyMessages } from './locale'
 

@@ -1,3 +1,6 @@
+// Development only: a popup without Element Plus's style says how to import it.
+import { warn } from '../core/log'
+
 let checked = false
 
 /**
@@ -10,8 +13,8 @@ export function checkPopupStyle(): void {
   checked = true
   const popup = document.querySelector('.el-notification')
   if (popup && getComputedStyle(popup).position === 'static') {
-    console.warn(
-      "[vue-sse-hub] The popups have no Element Plus style, so they show as plain text in the page. Fix: import 'element-plus/es/components/notification/style/css' " +
+    warn(
+      "The popups have no Element Plus style, so they show as plain text in the page. Fix: import 'element-plus/es/components/notification/style/css' " +
         "(with an SCSS theme: 'element-plus/es/components/notification/style/index') in main.ts, as apps importing Element Plus on demand must (README, \"Element Plus imported on demand\").",
     )
   }

@@ -2,7 +2,7 @@
 import type { NotificationOptions } from 'element-plus'
 import type { ShallowRef } from 'vue'
 import { h, shallowRef } from 'vue'
-import { isAlarmType } from '../protocol'
+import { isAlarmType } from '../core/protocol'
 import type { NotifyMessages } from './locale'
 import type { OpenPopup, Popup } from './popup'
 

@@ -1,9 +1,8 @@
 import { isRecord } from '../core/isRecord'
 import type { RelayedConnectionState } from '../core/relayedState'
-import type { SseRole } from '../hub'
-import { isSuccessStatus } from '../options'
-import { calcMessageTypes, EventType, isAlarmType } from '../protocol'
-import type { AlarmLevel, AlarmPayload, CalcKind, CalcPayload, ScadaPayload, SseMessage } from '../protocol'
+import type { SseRole } from '../core/role'
+import { calcMessageTypes, EventType, isAlarmType, isSuccessStatus } from '../core/protocol'
+import type { AlarmLevel, AlarmPayload, CalcKind, CalcPayload, ScadaPayload, SseMessage } from '../core/protocol'
 
 // Pure state changes: plain objects in, the same objects mutated, no Vue and no clock (time comes in
 // through the context). The store runs them on its reactive state; tests and benchmarks on plain objects.

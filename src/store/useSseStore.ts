@@ -4,8 +4,8 @@ import type { ComputedRef, Ref, ShallowRef } from 'vue'
 import type { SseErrorInfo } from '../core/errors'
 import { isRecord } from '../core/isRecord'
 import { defaultCalcOptions, defaultStoreOptions } from '../options'
-import { isAlarmType } from '../protocol'
-import type { CalcKind, SseMessage } from '../protocol'
+import { isAlarmType } from '../core/protocol'
+import type { CalcKind, SseMessage } from '../core/protocol'
 import {
   acknowledgeAlarms,
   acknowledgeAllAlarms,

@@ -1,7 +1,7 @@
 import { createConnection } from '../../src/core/connection'
 import type { ConnectionState, CreateConnectionOptions, SseConnection } from '../../src/core/connection'
 import type { SseError } from '../../src/core/errors'
-import type { RawSseMessage } from '../../src/protocol'
+import type { RawSseMessage } from '../../src/core/protocol'
 
 /** A connection plus everything it reported, for assertions. */
 export interface RecordingClient {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { backoffDelay, parseRetryAfter } from '../../src/core/backoff'
-import { defaultReconnect } from '../../src/options'
+import { defaultReconnect } from '../../src/core/connectionOptions'
 
 const options = { ...defaultReconnect, initialDelay: 1000, maxDelay: 30_000, factor: 2, jitter: 0.5 }
 

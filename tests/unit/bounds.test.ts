@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { SseMessage } from '../../src/protocol'
+import type { SseMessage } from '../../src/core/protocol'
 import { applyMessage, createInitialState, runningCalcs, unreadCount } from '../../src/store/reducers'
 
 // A months-long session in fast-forward: memory must stay flat whatever the server sends.

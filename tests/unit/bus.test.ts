@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest'
 import { createBus } from '../../src/core/bus'
 import type { SseBus } from '../../src/core/bus'
 import { SseError } from '../../src/core/errors'
-import type { SseMessage } from '../../src/protocol'
+import type { SseMessage } from '../../src/core/protocol'
 
 const message = (type: string, data: unknown = {}, id = ''): SseMessage => ({ type, data, id }) as SseMessage
 

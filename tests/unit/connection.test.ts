@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { createConnection } from '../../src/core/connection'
 import type { ConnectionState, CreateConnectionOptions, SseConnection } from '../../src/core/connection'
 import type { SseError } from '../../src/core/errors'
-import type { RawSseMessage } from '../../src/protocol'
+import type { RawSseMessage } from '../../src/core/protocol'
 import { createFakeFetch, FakeEventSource } from '../support/fakeFetch'
 import type { FakeFetch } from '../support/fakeFetch'
 

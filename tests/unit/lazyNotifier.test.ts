@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest'
 import type { SseError } from '../../src/core/errors'
 import { createLazyNotifier } from '../../src/notify/lazyNotifier'
-import type { SseMessage } from '../../src/protocol'
+import type { SseMessage } from '../../src/core/protocol'
 import { describePopup, flush, popups, useNotifyDom } from './notifyDom'
 
 // Popups are a chunk of their own, loaded when the hub first needs them: what arrives meanwhile must

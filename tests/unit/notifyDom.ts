@@ -5,7 +5,7 @@ import { createApp, nextTick } from 'vue'
 import { notifiersLoaded } from '../../src/notify/lazyNotifier'
 import { mountsSettled } from '../../src/notify/mountQueue'
 import type { Notifier } from '../../src/notify/notifier'
-import type { SseMessage } from '../../src/protocol'
+import type { SseMessage } from '../../src/core/protocol'
 
 /** A real Vue app with Element Plus, mounted in the document, whose context popups render in. */
 export function mountApp(): { app: App; appContext: AppContext; unmount: () => void } {

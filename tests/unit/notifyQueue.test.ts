@@ -6,7 +6,7 @@ import type { NotifyFunction } from '../../src/notify/notifier'
 import { createNotifier } from '../../src/notify/notifier'
 import type { SseError } from '../../src/core/errors'
 import type { NotifyOptions } from '../../src/options'
-import type { SseMessage } from '../../src/protocol'
+import type { SseMessage } from '../../src/core/protocol'
 import { describePopup, flush, msg, popups, useNotifyDom } from './notifyDom'
 
 const dom = useNotifyDom()

@@ -5,8 +5,8 @@ import { createNotifyContext } from '../../src/notify/notifyContext'
 import { notifyMessages } from '../../src/notify/locale'
 import { defaultRenderers } from '../../src/notify/renderers'
 import type { CalcOptions, NotifyOptions } from '../../src/options'
-import { EventType } from '../../src/protocol'
-import type { SseMessage } from '../../src/protocol'
+import { EventType } from '../../src/core/protocol'
+import type { SseMessage } from '../../src/core/protocol'
 import { describePopup, flush, msg, popups, useNotifyDom } from './notifyDom'
 
 const dom = useNotifyDom()

@@ -4,7 +4,7 @@ import { isVNode } from 'vue'
 import { createNotifier } from '../../src/notify/notifier'
 import type { Notifier, NotifyFunction } from '../../src/notify/notifier'
 import type { NotifyOptions } from '../../src/options'
-import type { SseMessage } from '../../src/protocol'
+import type { SseMessage } from '../../src/core/protocol'
 import { mulberry32 } from '../support/random'
 import { clickClose, describePopup, flush, onScreen, popups, useNotifyDom, waitUntilGone } from './notifyDom'
 

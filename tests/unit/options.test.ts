@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { backoffDelay } from '../../src/core/backoff'
-import { defaultReconnect, resolveReconnect } from '../../src/options'
+import { defaultReconnect, resolveReconnect } from '../../src/core/connectionOptions'
 
 describe('resolveReconnect', () => {
   it('an option given as undefined (e.g. from an unset environment variable) keeps its default, so retries still wait', () => {

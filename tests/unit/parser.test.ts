@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { createSseParser } from '../../src/core/parser'
 import type { SseParser, SseParserOptions } from '../../src/core/parser'
 import { SseError } from '../../src/core/errors'
-import type { RawSseMessage } from '../../src/protocol'
+import type { RawSseMessage } from '../../src/core/protocol'
 import { mulberry32 } from '../support/random'
 
 interface Output {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { EventType, calcMessageTypes, decodeMessage, isAlarmType, isBuiltInType } from '../../src/protocol'
-import type { RawSseMessage } from '../../src/protocol'
+import { EventType, calcMessageTypes, decodeMessage, isAlarmType, isBuiltInType } from '../../src/core/protocol'
+import type { RawSseMessage } from '../../src/core/protocol'
 import { SseError } from '../../src/core/errors'
 
 const raw = (data: string, event = 'message', lastEventId = ''): RawSseMessage => ({ event, data, lastEventId })

@@ -2,7 +2,7 @@ import { createPinia, setActivePinia } from 'pinia'
 import { beforeEach, describe, expect, it } from 'vitest'
 import { computed, isReactive, nextTick, watch } from 'vue'
 import { SseError } from '../../src/core/errors'
-import type { SseMessage } from '../../src/protocol'
+import type { SseMessage } from '../../src/core/protocol'
 import { useSseStore } from '../../src/store/useSseStore'
 import type { SseStore } from '../../src/store/useSseStore'
 

@@ -12,7 +12,7 @@ import {
 import { NAME_PREFIX } from '../../src/core/tabShareWire'
 import { shareKey } from '../../src/core/userKey'
 import { SseError } from '../../src/core/errors'
-import type { SseMessage } from '../../src/protocol'
+import type { SseMessage } from '../../src/core/protocol'
 import { createFakeBrowser, type FakeBrowser, type FakeTab } from '../support/fakeTabs'
 
 type Event =

@@ -8,12 +8,12 @@ import { createBus } from '../../src/core/bus'
 import type { SseHub } from '../../src/hub'
 import { defaultRenderers } from '../../src/notify/renderers'
 import type { NotifyOptions, NotifyRenderer } from '../../src/options'
-import type { AlarmPayload, CalcPayload, ScadaPayload, SseMessage, TraceCalcPayload } from '../../src/protocol'
+import type { AlarmPayload, CalcPayload, ScadaPayload, SseMessage, TraceCalcPayload } from '../../src/core/protocol'
 import type { AlarmRecord, CalcRecord, CalcStatus } from '../../src/store/reducers'
 import type { SseStore } from '../../src/store/useSseStore'
 
 // How an app adds its own messageType.
-declare module '../../src/protocol' {
+declare module '../../src/core/protocol' {
   interface SseMessageMap {
     'pump-state': { pumpId: string; running: boolean }
   }

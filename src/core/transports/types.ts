@@ -1,4 +1,4 @@
-import type { RawSseMessage } from '../../protocol'
+import type { RawSseMessage } from '../protocol'
 import type { SseError } from '../errors'
 
 /** Everything one connection attempt needs, read fresh from the options for that attempt. */

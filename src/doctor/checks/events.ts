@@ -1,5 +1,5 @@
 import { isRecord } from '../../core/isRecord'
-import { EventType, isBuiltInType } from '../../protocol'
+import { EventType, isBuiltInType } from '../../core/protocol'
 import { isOpenStream, mainConnection } from '../observations'
 import type { Observations } from '../observations'
 import { finding } from '../result'

@@ -1,5 +1,5 @@
-import { SseError } from './core/errors'
-import { isRecord } from './core/isRecord'
+import { SseError } from './errors'
+import { isRecord } from './isRecord'
 
 /**
  * The messageType codes of the wire protocol. Kept as an enum, with these exact values, for code
@@ -195,4 +195,11 @@ export const decodeMessage: SseDecoder = (raw) => {
 // Errors describe the data without quoting it: payloads may be sensitive and large.
 function preview(text: string): string {
   return `(${text.length} characters)`
+}
+
+/** Whether a calc end `status` is one of `successStatuses`, compared as text (status labels are keyed so too). */
+export function isSuccessStatus(status: unknown, successStatuses: ReadonlyArray<number | string>): boolean {
+  if (typeof status !== 'number' && typeof status !== 'string') return false
+  const text = String(status)
+  return successStatuses.some((success) => String(success) === text)
 }

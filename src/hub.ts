@@ -1,28 +1,36 @@
-import { getActivePinia } from 'pinia'
+// The hub: one login's connection, its message pipeline, its store and popups, and the tab group
+// that shares the stream. It coordinates; each mechanism lives in src/hub/ and src/core/.
 import type { Pinia } from 'pinia'
-import { effectScope, hasInjectionContext, toValue, watch } from 'vue'
-import type { AppContext } from 'vue'
+import type { AppContext, EffectScope } from 'vue'
 import { createBus } from './core/bus'
 import type { SseBus } from './core/bus'
 import { createConnection } from './core/connection'
 import type { ConnectionState, SseConnection, SseStatus } from './core/connection'
+import { read } from './core/connectionOptions'
 import { SseError } from './core/errors'
+import { guarded } from './core/guard'
+import { createDebugLog, LOG_PREFIX } from './core/log'
+import { decodeMessage } from './core/protocol'
 import { toRelayedState } from './core/relayedState'
 import type { RelayedConnectionState } from './core/relayedState'
 import { createResumePoint } from './core/resumePoint'
 import type { SseRole } from './core/role'
-import type { EndedLogins } from './core/tabGroup'
-import type { GroupSnapshot, RelayedMessage, TabShare } from './core/tabShare'
-import { jwtSubject, shareKey } from './core/userKey'
-import type * as TabSharing from './lazyTabSharing'
+import type { GroupSnapshot } from './core/tabShareWire'
+import { shareKey } from './core/userKey'
+import { syncAlarms } from './hub/alarmSync'
+import type { AlarmSync } from './hub/alarmSync'
+import { createLoginReconnects } from './hub/loginReconnects'
+import { watchLogin } from './hub/loginWatch'
+import { createPipeline } from './hub/pipeline'
+import { createStoreLink } from './hub/storeLink'
+import { createTabGroupLink } from './hub/tabGroupLink'
+import type { snapshotToText } from './lazyTabSharing'
 import { createLazyNotifier } from './notify/lazyNotifier'
 import type { Notifier } from './notify/notifier'
-import { read } from './core/connectionOptions'
 import { defaultCalcOptions, defaultStoreOptions } from './options'
 import type { SseHubOptions } from './options'
-import { decodeMessage, isBuiltInType } from './core/protocol'
-import type { DecodedMessage, RawSseMessage, SseMessage } from './core/protocol'
-import { useSseStore } from './store/useSseStore'
+import { feedOf } from './store/storeFeed'
+import type { StoreFeed } from './store/storeFeed'
 import type { SseStore } from './store/useSseStore'
 
 /** The hub: one connection, its bus, its login watch. Created by `createSseHub` or `ssePlugin`. */
@@ -57,60 +65,74 @@ export interface SseHubContext {
   autoConnect?: boolean
 }
 
-const PREFIX = '[vue-sse-hub]'
-
 /**
  * Creates the hub without a Vue app (Node, tests, non-component code). `ssePlugin` calls it too.
  * The login watch starts at once: a truthy `token` / `loggedIn` opens the stream.
  */
 export function createSseHub(options: SseHubOptions, context: SseHubContext = {}): SseHub {
   if (!options || !options.url) {
-    throw new SseError('config', `${PREFIX} The "url" option is required, e.g. app.use(ssePlugin, { url: '/api/sse', token })`)
+    throw new SseError('config', `${LOG_PREFIX} The "url" option is required, e.g. app.use(ssePlugin, { url: '/api/sse', token })`)
   }
-  const decode = options.decode ?? decodeMessage
-  const storeBounds = { ...defaultStoreOptions, ...options.store }
-  const successStatuses = options.calc?.successStatuses ?? defaultCalcOptions.successStatuses
-  const debug = options.debug === true
-  const scope = effectScope(true)
+  const log = createDebugLog(options.debug)
   // The one owner of what this login delivered: the ids seen and the id to resume from. Whatever
   // path an event comes by (this tab's stream, the leader's relay, a replay after a failover), it
-  // is admitted here, once.
+  // is admitted there, once.
   const resume = createResumePoint()
-  // Logins this tab left or heard end: a later login of this tab never takes their messages. Made
-  // with the first tab group this tab joins (tab sharing loads on demand).
-  let endedLogins: EndedLogins | undefined
+  const reconnects = createLoginReconnects()
 
-  let store: SseStore | undefined
-  let storeResolved = false
-  let notifier: Notifier | undefined
-  let share: TabShare | undefined
   let role: SseRole = 'solo'
   let token: string | null | undefined
   let active = false
   let disposed = false
-  // Reconnects of this login as every tab of it shows them (what a leader relays), and how many of
-  // this tab's own connection's reconnects are already in it: the connection's count runs on across
-  // logins and hand-overs, so only its increases are added.
-  let loginReconnects = 0
-  let connectionReconnects = 0
-  let firstOpenOfLogin = false
-  let shareKeyInUse = ''
+  let notifier: Notifier | undefined
+  let alarmSync: AlarmSync | undefined
+  let loginScope: EffectScope | undefined
   // What this tab shows, kept here too for the hub's `status` when there is no store: a follower's
   // own connection stays closed, the stream it sees is the leader's.
   let shownStatus: SseStatus = 'idle'
-  // Set while an acknowledgement from another tab is applied here, so that it is not sent on again.
-  let applyingAck = false
-  let stopSharingAlarms = (): void => {}
-  // Counts the joins of a tab group, so that a join still loading when the user leaves is dropped.
-  let shareAttempt = 0
 
+  const storeLink = createStoreLink(context.pinia, linkStore)
   const bus = createBus({
     onError(error) {
-      getStore()?.countHandlerError()
+      feed()?.countHandlerError()
       report(error)
     },
   })
-
+  const group = createTabGroupLink(options.environment ?? {}, {
+    snapshot: snapshotForJoiner,
+    onLead: lead,
+    onFollow: follow,
+    onMessage: (relayed, notifyHere) => pipeline.fromRelay(relayed, notifyHere),
+    onState: showLeaderState,
+    onSnapshot: adoptSnapshot,
+    onLogout: () => stop(false),
+    onRegroup() {
+      log('the tab group now serves another login: its data replaces this one')
+      forgetLogin()
+    },
+    onRetry: reopen,
+    onAcknowledge: (ids, clear) => alarmSync?.applyRemote(ids, clear),
+    onError(cause) {
+      report(cause instanceof SseError ? cause : new SseError('handler', `Tab sharing failed: ${String(cause)}`, { cause }))
+    },
+    onDrop: (reason, dropped) => log(`dropped a tab message (${dropped} so far):`, reason),
+    onLoadFailed(cause) {
+      if (!active || disposed) return
+      report(new SseError('handler', `Tab sharing could not be loaded, this tab connects on its own: ${String(cause)}`, { cause }))
+      setRole('solo')
+      connection.open()
+    },
+  })
+  const pipeline = createPipeline({
+    decode: options.decode ?? decodeMessage,
+    resume,
+    bus,
+    store: feed,
+    notifier: () => notifier,
+    relay: (message, raw) => group.share?.relay(message, raw.id, raw) ?? true,
+    report,
+    log,
+  })
   const connection: SseConnection = createConnection(
     {
       ...options,
@@ -123,235 +145,97 @@ export function createSseHub(options: SseHubOptions, context: SseHubContext = {}
       },
       resumeFrom: () => resume.id,
     },
-    {
-      onMessage: receive,
-      onStateChange: connectionChanged,
-      onError: report,
-    },
+    { onMessage: pipeline.fromStream, onStateChange: ownStateChanged, onError: report },
   )
 
-  function getStore(): SseStore | undefined {
-    if (storeResolved) return store
-    const pinia = typeof context.pinia === 'function' ? context.pinia() : context.pinia
-    // A getter that finds no Pinia yet means "not yet": Pinia's fallback, the active instance, may be
-    // another app's, and the store would stay bound to it.
-    if (pinia === undefined && typeof context.pinia === 'function') return undefined
-    // No Pinia anywhere yet: asking the store would only throw, once per message.
-    if (pinia === undefined && !getActivePinia() && !hasInjectionContext()) return undefined
-    try {
-      store = useSseStore(pinia)
-    } catch {
-      return undefined
-    }
-    storeResolved = true
-    store.configure({ ...storeBounds, successStatuses })
-    // What the user does to the alarms here, the other tabs of the group do too.
-    stopSharingAlarms = store.$onAction(({ name, args, store: target, after }) => {
-      if (applyingAck || !share) return
-      if (name === 'acknowledge') {
-        const [ids] = args
-        after(() => share?.broadcastAcknowledge(typeof ids === 'string' ? [ids] : [...ids], false))
-      } else if (name === 'clearAlarms') {
-        after(() => share?.broadcastAcknowledge([], true))
-      } else if (name === 'acknowledgeAll') {
-        // What was unread here, not "all": an alarm another tab got since the click stays unread there.
-        const ids = target.alarms.filter((alarm) => !alarm.read).map((alarm) => alarm.id)
-        if (ids.length > 0) after(() => share?.broadcastAcknowledge(ids, false))
-      }
-    }, true)
-    // Pinia may arrive after the stream started (plugin installed first): catch up.
-    store.setConnection({ ...toRelayedState(connection.state), lastEventId: resume.id, role })
-    return store
+  function feed(): StoreFeed | undefined {
+    const store = storeLink.get()
+    return store && feedOf(store)
   }
 
-  function getNotifier(): Notifier | undefined {
-    if (notifier || options.notify === false || typeof document === 'undefined') return notifier
-    notifier = createLazyNotifier(options.notify, options.calc, context.appContext ?? null, report)
-    return notifier
+  /** The store is found: bounds, the acknowledgement relay, and what happened before it. */
+  function linkStore(store: SseStore): void {
+    const linked = feedOf(store)
+    linked.configure({ ...defaultStoreOptions, ...options.store, successStatuses: options.calc?.successStatuses ?? defaultCalcOptions.successStatuses })
+    alarmSync = syncAlarms(store, () => group.share)
+    // Pinia may arrive after the stream started (plugin installed first): catch up.
+    linked.setConnection({ ...toRelayedState(connection.state), lastEventId: resume.id, role })
   }
 
   function report(error: SseError): void {
-    if (debug) console.debug(PREFIX, error.kind, error.message)
-    try {
-      options.onError?.(error)
-    } catch {
-      // The app's error callback must not break the stream.
-    }
+    log(error.kind, error.message)
+    // The app's error callback must not break the stream.
+    guarded(() => options.onError?.(error))
   }
 
-  function receive(raw: RawSseMessage): void {
-    // A server replays from the resume point, maybe from the event itself or further back: what was
-    // delivered once is dropped before it costs a decode.
-    if (!resume.admit(raw.id, raw.lastEventId)) {
-      if (debug) console.debug(PREFIX, 'dropped a repeat of event', raw.id)
-      return
-    }
-    const decoded = decodeRaw(raw)
-    if (decoded === null) return
-    const message = { type: decoded.type, data: decoded.data, id: resume.id } as SseMessage
-    deliver(message, share ? share.relay(message, raw.id, raw) : true)
+  function setRole(next: SseRole): void {
+    role = next
+    feed()?.setConnection({ role })
   }
 
-  /** Decodes one raw event; a rejected one is counted and reported, and gives null like a skipped one. */
-  function decodeRaw(raw: RawSseMessage): DecodedMessage | null {
-    let decoded: DecodedMessage | SseError | null
-    try {
-      decoded = decode(raw)
-    } catch (cause) {
-      decoded = new SseError('decode', `The decoder threw: ${cause instanceof Error ? cause.message : String(cause)}`, { cause })
-    }
-    if (decoded instanceof SseError) {
-      getStore()?.countMalformed()
-      report(decoded)
-      return null
-    }
-    return decoded
-  }
+  // --- what the tab shows of the stream ---------------------------------------------------------
 
-  /** A message the leader tab relayed: admitted by its own id like one from this tab's stream. */
-  function receiveRelayed(relayed: RelayedMessage, notifyHere: boolean): void {
-    const streamId = 'raw' in relayed ? relayed.raw.lastEventId : relayed.message.id
-    if (!resume.admit(relayed.eventId, streamId)) {
-      if (debug) console.debug(PREFIX, 'dropped a repeat of event', relayed.eventId)
-      return
-    }
-    const decoded = 'raw' in relayed ? decodeRaw(relayed.raw) : relayed.message
-    if (decoded === null) return
-    deliver({ type: decoded.type, data: decoded.data, id: resume.id } as SseMessage, notifyHere)
-  }
-
-  function deliver(message: SseMessage, notifyHere: boolean): void {
-    if (debug) console.debug(PREFIX, 'message', message.type, message.data)
-    getStore()?.apply(message, isBuiltInType(message.type))
-    bus.emit(message)
-    if (notifyHere) getNotifier()?.notify(message)
-  }
-
-  function connectionChanged(state: Readonly<ConnectionState>): void {
-    // A follower shows the leader's state (onState); its own idle connection has nothing to say.
+  /** This tab's own connection changed: show it, and relay it when leading. */
+  function ownStateChanged(state: Readonly<ConnectionState>): void {
+    // A follower shows the leader's state; its own idle connection has nothing to say.
     if (role === 'follower') return
-    if (debug) console.debug(PREFIX, 'status', state.status, state.error?.message ?? '')
-    if (firstOpenOfLogin && state.status === 'open') {
-      firstOpenOfLogin = false
-      connectionReconnects = state.reconnects
-    } else if (state.reconnects > connectionReconnects) {
-      loginReconnects += state.reconnects - connectionReconnects
-      connectionReconnects = state.reconnects
-    }
-    const relayed = { ...toRelayedState(state), lastEventId: resume.id, reconnects: loginReconnects }
+    log('status', state.status, state.error?.message ?? '')
+    const relayed = { ...toRelayedState(state), lastEventId: resume.id, reconnects: reconnects.observe(state) }
     showState(relayed)
-    share?.relayState(relayed)
+    group.share?.relayState(relayed)
   }
 
   function showState(state: RelayedConnectionState): void {
     shownStatus = state.status
-    const target = getStore()
-    if (!target) return
+    const store = storeLink.get()
+    if (!store) return
+    const target = feedOf(store)
     target.setConnection({ ...state, lastEventId: resume.id, role })
     // `state.reconnects` is this login's count (relayed ones too); a store that missed some catches up.
-    while (target.stats.reconnects < state.reconnects) target.countReconnect()
+    while (store.stats.reconnects < state.reconnects) target.countReconnect()
   }
 
-  function absoluteUrl(): string {
-    const url = read(options.url)
-    return typeof location === 'undefined' ? url : new URL(url, location.href).href
+  // --- the tab group ----------------------------------------------------------------------------
+
+  function lead(): void {
+    setRole(group.share?.role === 'solo' ? 'solo' : 'leader')
+    connection.open()
   }
 
-  function startShare(): void {
-    // Until the election settles this tab holds no connection; a previous login's role must not show.
+  function follow(): void {
     role = 'follower'
-    getStore()?.setConnection({ role })
-    // Tab sharing is a chunk of its own, which an app with `share: false` never downloads. A logout,
-    // another login or dispose while it loads makes this attempt stale.
-    const attempt = ++shareAttempt
-    void import('./lazyTabSharing').then(
-      (sharing) => {
-        if (attempt === shareAttempt && active && !disposed) joinShare(sharing)
-      },
-      (cause: unknown) => {
-        if (attempt !== shareAttempt || !active || disposed) return
-        report(new SseError('handler', `Tab sharing could not be loaded, this tab connects on its own: ${String(cause)}`, { cause }))
-        role = 'solo'
-        getStore()?.setConnection({ role })
-        connection.open()
-      },
-    )
+    connection.close()
+    feed()?.setConnection({ role })
   }
 
-  function joinShare(sharing: typeof TabSharing): void {
-    const key = shareKey(absoluteUrl(), token ?? null)
-    shareKeyInUse = key
-    endedLogins ??= sharing.createEndedLogins()
-    const current: TabShare = sharing.createTabShare({
-      key,
-      ended: endedLogins,
-      ...sharing.sharingPlatform(options.environment ?? {}),
-      getSnapshot: () => getSnapshot(sharing.snapshotToText),
-      onLead() {
-        role = current.role === 'solo' ? 'solo' : 'leader'
-        getStore()?.setConnection({ role })
-        connection.open()
-      },
-      onFollow() {
-        role = 'follower'
-        connection.close()
-        getStore()?.setConnection({ role })
-      },
-      onMessage: receiveRelayed,
-      onState(state) {
-        // The leader's resume point may be ahead of the relays: events it could not decode.
-        resume.handOver(state.lastEventId)
-        loginReconnects = Math.max(loginReconnects, state.reconnects)
-        showState(state)
-      },
-      onSnapshot(snapshot) {
-        resume.handOver(snapshot.resumeId)
-        const target = getStore()
-        if (!target || typeof snapshot.data !== 'string') return
-        target.hydrate(JSON.parse(snapshot.data) as Parameters<SseStore['hydrate']>[0])
-        // The snapshot carries the leader's count of this login: it is the count here too.
-        loginReconnects = Math.max(loginReconnects, target.stats.reconnects)
-      },
-      onLogout() {
-        stop(false)
-      },
-      onRegroup() {
-        if (debug) console.debug(PREFIX, 'the tab group now serves another login: its data replaces this one')
-        forgetLogin()
-      },
-      onRetry: reopen,
-      onAcknowledge(ids, clear) {
-        const target = getStore()
-        if (!target) return
-        applyingAck = true
-        try {
-          if (clear) target.clearAlarms()
-          else target.acknowledge(ids)
-        } finally {
-          applyingAck = false
-        }
-      },
-      onError(cause) {
-        report(cause instanceof SseError ? cause : new SseError('handler', `Tab sharing failed: ${String(cause)}`, { cause }))
-      },
-      onDrop(reason) {
-        if (debug) console.debug(PREFIX, `dropped a tab message (${current.dropped} so far):`, reason)
-      },
-    })
-    share = current
-    current.start()
+  function showLeaderState(state: RelayedConnectionState): void {
+    // The leader's resume point may be ahead of the relays: events it could not decode.
+    resume.handOver(state.lastEventId)
+    reconnects.adopt(state.reconnects)
+    showState(state)
   }
 
   /** Leader side: the store and the resume point, for a tab that joins. */
-  function getSnapshot(snapshotToText: typeof TabSharing.snapshotToText): GroupSnapshot {
-    const snapshot = getStore()?.snapshot()
+  function snapshotForJoiner(toText: typeof snapshotToText): GroupSnapshot {
+    const snapshot = feed()?.snapshot()
     const data =
       snapshot &&
-      snapshotToText(snapshot, (what) => {
+      toText(snapshot, (what) => {
         report(new SseError('handler', `Tab sharing: the payload of ${what} cannot be written for a tab that joins; it gets the record without it`))
       })
     return { data, resumeId: resume.id }
   }
+
+  function adoptSnapshot(snapshot: GroupSnapshot): void {
+    resume.handOver(snapshot.resumeId)
+    const store = storeLink.get()
+    if (!store || typeof snapshot.data !== 'string') return
+    feedOf(store).hydrate(JSON.parse(snapshot.data) as Parameters<StoreFeed['hydrate']>[0])
+    // The snapshot carries the leader's count of this login: it is the count here too.
+    reconnects.adopt(store.stats.reconnects)
+  }
+
+  // --- login and logout -------------------------------------------------------------------------
 
   function connect(): void {
     if (disposed) return
@@ -359,19 +243,22 @@ export function createSseHub(options: SseHubOptions, context: SseHubContext = {}
       // The stream gave up (a 4xx, 204, maxAttempts, a refused refresh): try again, through the
       // leader when another tab holds it.
       if (role !== 'follower') reopen()
-      else if (shownStatus === 'closed') share?.requestRetry()
+      else if (shownStatus === 'closed') group.share?.requestRetry()
       return
     }
     active = true
-    firstOpenOfLogin = true
+    reconnects.startLogin()
     // Popups load with the login, before the first message needs one.
-    getNotifier()
+    if (!notifier && options.notify !== false && typeof document !== 'undefined') {
+      notifier = createLazyNotifier(options.notify, options.calc, context.appContext ?? null, report)
+    }
     if (options.share === false) {
-      role = 'solo'
-      getStore()?.setConnection({ role })
+      setRole('solo')
       connection.open()
     } else {
-      startShare()
+      // Until the election settles this tab holds no connection; a previous login's role must not show.
+      setRole('follower')
+      group.join(currentShareKey)
     }
   }
 
@@ -379,12 +266,14 @@ export function createSseHub(options: SseHubOptions, context: SseHubContext = {}
     if (connection.state.status === 'closed') connection.open()
   }
 
+  function currentShareKey(): string {
+    const url = read(options.url)
+    return shareKey(typeof location === 'undefined' ? url : new URL(url, location.href).href, token ?? null)
+  }
+
   /** Leaves the stream (and the tab group) without touching the data. */
   function leave(broadcastLogout: boolean): void {
-    shareAttempt++
-    if (broadcastLogout) share?.broadcastLogout()
-    share?.stop()
-    share = undefined
+    group.leave(broadcastLogout)
     connection.close()
   }
 
@@ -403,57 +292,31 @@ export function createSseHub(options: SseHubOptions, context: SseHubContext = {}
   function forgetLogin(): void {
     // Ids are the server's per-user business: the next user's stream may reuse them.
     resume.reset()
-    loginReconnects = 0
-    connectionReconnects = connection.state.reconnects
+    reconnects.reset(connection.state.reconnects)
     notifier?.closeAll()
-    getStore()?.reset()
+    storeLink.get()?.reset()
   }
 
   /** The token changed while logged in: reconnect with it, keeping the data (it may be a refresh). */
-  function tokenChanged(previous: string): void {
+  function tokenChanged(otherUser: boolean): void {
     if (!active) return connect()
-    if (isOtherUser(previous, token)) {
+    if (otherUser) {
       // Another signed-in user: the previous user's data must not stay on screen.
       stop(false)
       connect()
-      return
-    }
-    if (share && shareKey(absoluteUrl(), token ?? null) !== shareKeyInUse) {
+    } else if (group.share && currentShareKey() !== group.key) {
       // Another user, or an opaque token that cannot tell: join the group of the new key.
       leave(false)
       active = false
       connect()
-      return
+    } else if (role !== 'follower') {
+      connection.restart()
     }
-    if (role !== 'follower') connection.restart()
   }
 
-  function watchLogin(): void {
-    // Synchronous: a logout and the next login in one tick (a "switch account" action) must still
-    // reset the store and close the stream in between, not look like a token refresh.
-    scope.run(() => {
-      if (options.token !== undefined) {
-        watch(
-          () => toValue(options.token),
-          (next, previous) => {
-            token = next
-            if (!next) stop(true)
-            else if (previous) tokenChanged(previous)
-            else connect()
-          },
-          { immediate: true, flush: 'sync' },
-        )
-      } else if (options.loggedIn !== undefined) {
-        watch(
-          () => Boolean(toValue(options.loggedIn)),
-          (loggedIn) => (loggedIn ? connect() : stop(true)),
-          { immediate: true, flush: 'sync' },
-        )
-      }
-    })
+  if (context.autoConnect !== false) {
+    loginScope = watchLogin(options, (next) => (token = next), { login: connect, logout: () => stop(true), tokenChanged })
   }
-
-  if (context.autoConnect !== false) watchLogin()
 
   return {
     on: bus.on,
@@ -462,13 +325,13 @@ export function createSseHub(options: SseHubOptions, context: SseHubContext = {}
     clear: bus.clear,
     listenerCount: bus.listenerCount,
     get status() {
-      return getStore()?.connection.status ?? shownStatus
+      return storeLink.get()?.connection.status ?? shownStatus
     },
     get role() {
       return role
     },
     get store() {
-      return getStore()
+      return storeLink.get()
     },
     connect,
     disconnect: () => stop(true),
@@ -476,19 +339,11 @@ export function createSseHub(options: SseHubOptions, context: SseHubContext = {}
       if (disposed) return
       stop(false)
       disposed = true
-      stopSharingAlarms()
-      scope.stop()
+      alarmSync?.stop()
+      loginScope?.stop()
       bus.clear()
       notifier?.dispose()
     },
     options,
   }
-}
-
-/** Both tokens name their user (JWT `sub`) and the users differ; opaque tokens cannot tell. */
-function isOtherUser(previous: string, next: string | null | undefined): boolean {
-  if (!next) return false
-  const before = jwtSubject(previous)
-  const after = jwtSubject(next)
-  return before !== null && after !== null && before !== after
 }

@@ -1,3 +1,4 @@
+// `this.$sse` in component templates and options: the type of the global property the plugin sets.
 import type { SseHub } from './hub'
 
 declare module 'vue' {

@@ -1,3 +1,4 @@
+// The injection key the plugin provides the hub under.
 import type { InjectionKey } from 'vue'
 import type { SseHub } from './hub'
 

@@ -1,8 +1,8 @@
+// What a tab loads when it joins a tab group, as one chunk that the hub imports on demand: an app with
+// `share: false` never downloads it. A tab on its own needs none of it.
 import type { TabShareOptions } from './core/tabShare'
 import type { SseHubEnvironment } from './options'
 
-// What a tab loads when it joins a tab group, as one chunk that the hub imports on demand: an app with
-// `share: false` never downloads it. A tab on its own needs none of it.
 export { createEndedLogins } from './core/tabGroup'
 export { createTabShare } from './core/tabShare'
 export { snapshotToText } from './store/snapshotText'

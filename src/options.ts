@@ -1,3 +1,4 @@
+// The options of `createSseHub` and `ssePlugin` beyond the connection's, with their defaults.
 import type { NotificationOptions } from 'element-plus'
 import type { MaybeRefOrGetter } from 'vue'
 import type { ConnectionEnvironment, ConnectionOptions } from './core/connectionOptions'

@@ -1,3 +1,4 @@
+// The Vue plugin: provides the hub to the app, checks Pinia, and disposes everything on unmount.
 import type { App, Plugin } from 'vue'
 import { markRaw } from 'vue'
 import type { Pinia } from 'pinia'

@@ -1,3 +1,4 @@
+// The alarms of the store as a composable: the list, the unread count and the actions on them.
 import { computed } from 'vue'
 import type { ComputedRef } from 'vue'
 import type { AlarmRecord } from '../store/reducers'

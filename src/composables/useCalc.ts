@@ -1,3 +1,4 @@
+// One calculation as a composable: a calc id's record, or the latest run of a kind, with its progress.
 import { computed, toValue } from 'vue'
 import type { ComputedRef, MaybeRefOrGetter } from 'vue'
 import type { CalcKind } from '../core/protocol'

@@ -1,3 +1,4 @@
+// The app's stream as a composable: connection state, connect/disconnect, and handlers removed with the scope.
 import { tryOnScopeDispose } from '@vueuse/core'
 import { computed } from 'vue'
 import type { ComputedRef } from 'vue'

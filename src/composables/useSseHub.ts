@@ -1,3 +1,4 @@
+// Finds the hub: the one the plugin provided to this component tree, else the active one.
 import { hasInjectionContext, inject } from 'vue'
 import { SseError } from '../core/errors'
 import { LOG_PREFIX } from '../core/log'

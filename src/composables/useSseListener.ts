@@ -1,3 +1,4 @@
+// One messageType handler, removed when the calling scope is disposed.
 import { tryOnScopeDispose } from '@vueuse/core'
 import type { SseHandler, SseListenType } from '../core/bus'
 import { useSseHub } from './useSseHub'

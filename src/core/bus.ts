@@ -1,3 +1,4 @@
+// Routes decoded messages to handlers by messageType; a handler that throws costs only its own call.
 import type { MessageData, SseMessage } from './protocol'
 import { SseError } from './errors'
 import { guarded } from './guard'

@@ -1,3 +1,4 @@
+// The wire protocol: messageType codes, payload types, the typed message map apps augment, and the decoder.
 import { SseError } from './errors'
 import { isRecord } from './isRecord'
 

@@ -1,3 +1,4 @@
+// The connection state as a plain, cloneable value: what a leader tab relays and the store keeps.
 import type { ConnectionState, SseStatus } from './connection'
 import type { SseErrorInfo } from './errors'
 

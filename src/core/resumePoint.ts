@@ -1,3 +1,4 @@
+// One login's resume point and the ids it delivered: every event is admitted once, by its own id.
 import { createIdWindow } from './idWindow'
 import type { IdWindow } from './idWindow'
 

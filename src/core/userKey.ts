@@ -1,3 +1,4 @@
+// Which tabs share a stream: a key from the url and the user (JWT subject, or the token), hashed.
 import { isRecord } from './isRecord'
 
 /**

@@ -1,3 +1,4 @@
+// Reads the doctor's command line into its options, with a clear error for anything it cannot run.
 import { parseArgs } from 'node:util'
 import { doctorDefaults } from './options'
 import type { DoctorLang, DoctorOptions } from './options'

@@ -1,3 +1,4 @@
+// The `vue-sse-hub doctor` command: arguments in, progress on stderr, the report on stdout, an exit code.
 import { DoctorUsageError, parseDoctorArgs } from './args'
 import { runDoctor } from './doctor'
 import type { DoctorProgress } from './progress'

@@ -1,3 +1,4 @@
+// Runs the doctor: opens the connections the checks need, then judges what they saw, check by check.
 import { checkAuth } from './checks/auth'
 import { checkBuffering } from './checks/buffering'
 import { checkCors } from './checks/cors'

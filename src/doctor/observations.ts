@@ -1,3 +1,4 @@
+// What the doctor saw on every connection it opened, the input of every check.
 import type { DoctorOptions } from './options'
 import type { StreamProbe } from './probe'
 import type { TriggerRun } from './trigger'

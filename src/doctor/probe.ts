@@ -1,3 +1,4 @@
+// One stream request over node:http, recording every byte's arrival time, the events and how it ended.
 import { request as httpRequest } from 'node:http'
 import type { IncomingMessage } from 'node:http'
 import { request as httpsRequest } from 'node:https'

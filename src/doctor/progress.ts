@@ -1,3 +1,4 @@
+// What the doctor is doing, as a progress line while it waits.
 import type { ConnectionRole } from './observations'
 
 /** The requests after the first, as a progress line names them. */

@@ -1,3 +1,4 @@
+// Builds the doctor's HTTP requests from its options: credentials, method, body, Last-Event-ID.
 import type { DoctorOptions } from './options'
 
 /** One HTTP request of the doctor. */

@@ -1,3 +1,4 @@
+// One finding of the report: a check, its verdict and the message with the evidence and the fix.
 import type { CheckId, CheckStatus } from './checkIds'
 import type { MessageKey, MessageValues } from './report/messages'
 

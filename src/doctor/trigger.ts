@@ -1,3 +1,4 @@
+// Pulls the trigger that makes the backend send a message: a URL to request or a shell command.
 import { exec } from 'node:child_process'
 import { credentialHeaders } from './request'
 import type { DoctorOptions } from './options'

@@ -1,3 +1,4 @@
+// Check: the stream opens with the credentials and answers 401/403 without them.
 import { isOpenStream, mainConnection } from '../observations'
 import type { Observations } from '../observations'
 import { hasCredentials } from '../request'

@@ -1,3 +1,4 @@
+// Check: events arrive one by one, not in bursts released by a buffering proxy.
 import { isOpenStream, mainConnection } from '../observations'
 import type { Observations } from '../observations'
 import { finding } from '../result'

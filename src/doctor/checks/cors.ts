@@ -1,3 +1,4 @@
+// Check: the CORS headers a browser on the app's origin needs, for the stream and its preflight.
 import { mainConnection } from '../observations'
 import type { Observations } from '../observations'
 import type { ProbeResponse } from '../probe'

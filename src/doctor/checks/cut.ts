@@ -1,3 +1,4 @@
+// Check: how a stream that ended on its own ended, and whether a proxy timeout explains it.
 import { isOpenStream, mainConnection } from '../observations'
 import type { Observations } from '../observations'
 import { finding } from '../result'

@@ -1,3 +1,4 @@
+// Check: a message the trigger asks for reaches the open stream, promptly.
 import { isRecord } from '../../core/isRecord'
 import { isOpenStream, mainConnection } from '../observations'
 import type { Connection, Observations } from '../observations'

@@ -1,3 +1,4 @@
+// What the client does with an answer that does not open the stream, and the answer's own detail.
 import type { ProbeResponse } from '../probe'
 
 /** What the client does with an answer that does not open the stream (docs/backend.md, the status table). */

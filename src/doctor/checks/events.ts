@@ -1,3 +1,4 @@
+// Check: every event has an id that never repeats, JSON data with a messageType, and a sane retry.
 import { isRecord } from '../../core/isRecord'
 import { EventType, isBuiltInType } from '../../core/protocol'
 import { isOpenStream, mainConnection } from '../observations'

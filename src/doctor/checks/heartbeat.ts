@@ -1,3 +1,4 @@
+// Check: the longest silence against the client's heartbeat timeout and a proxy's read timeout.
 import { isOpenStream, mainConnection } from '../observations'
 import type { Observations } from '../observations'
 import { finding } from '../result'

@@ -1,3 +1,4 @@
+// Check: the first answer's status and the headers that decide whether events flow.
 import { mainConnection } from '../observations'
 import type { Observations } from '../observations'
 import { hasCredentials } from '../request'

@@ -1,3 +1,4 @@
+// Check: a reconnect with the last id gets nothing at or before it; a fresh connection no old history.
 import { connectionOf, isOpenStream, mainConnection } from '../observations'
 import type { Connection, Observations } from '../observations'
 import { finding } from '../result'

@@ -1,3 +1,4 @@
+// The arrival timeline of a stream: events, silences and bursts, for the timing checks.
 import type { Arrival, StreamProbe } from '../probe'
 
 /** An event as the doctor saw it arrive. */

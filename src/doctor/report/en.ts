@@ -1,3 +1,4 @@
+// The report in English: every finding's words and the text around them.
 import type { CutCause } from '../checks/cutCause'
 import { durationFormat } from './format'
 import type { DoctorUi } from './ui'

@@ -1,3 +1,4 @@
+// The report as JSON, for CI pipelines.
 import type { DoctorReport } from '../doctor'
 import type { DoctorLocale } from './locale'
 import { countStatuses, listenSummary, localizeFindings } from './localized'

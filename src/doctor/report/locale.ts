@@ -1,3 +1,4 @@
+// Picks the report's language.
 import type { DoctorLang } from '../options'
 import { enMessages, enUi } from './en'
 import type { Messages } from './messages'

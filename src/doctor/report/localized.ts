@@ -1,3 +1,4 @@
+// Turns findings into words in the chosen language.
 import type { CheckId, CheckStatus } from '../checkIds'
 import type { DoctorReport } from '../doctor'
 import { eventsOf } from '../checks/timeline'

@@ -1,3 +1,4 @@
+// The shape every language of the report follows: one message per finding key.
 import type { enMessages } from './en'
 
 /** What a finding says: the evidence, and for anything short of a pass, what to change. */

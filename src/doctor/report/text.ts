@@ -1,3 +1,4 @@
+// The readable report: a heading, one aligned line per check with its fix, a summary.
 import type { DoctorReport } from '../doctor'
 import type { DoctorLocale } from './locale'
 import { countStatuses, listenSummary, localizeFindings } from './localized'

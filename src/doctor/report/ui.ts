@@ -1,3 +1,4 @@
+// The shape of the text around the findings, in one language.
 import type { CheckId, CheckStatus } from '../checkIds'
 import type { DoctorProgress } from '../progress'
 

@@ -1,3 +1,6 @@
+// The public API: what an app calls or types against, grouped by the file it comes from. Everything
+// else under src/ is internal and may change between versions.
+
 // plugin and hub
 export { ssePlugin } from './plugin'
 export { createSseHub } from './hub'
@@ -10,37 +13,22 @@ export { useAlarms } from './composables/useAlarms'
 export { useSseHub, setActiveHub, getActiveHub } from './composables/useSseHub'
 export { useSseStore } from './store/useSseStore'
 // protocol
-export { EventType, decodeMessage, calcMessageTypes, isBuiltInType } from './core/protocol'
-// core (framework-free)
+export { EventType, decodeMessage } from './core/protocol'
+// core, usable without Vue
 export { createConnection } from './core/connection'
 export { createSseParser } from './core/parser'
-export { createBus } from './core/bus'
-export { backoffDelay } from './core/backoff'
 export { SseError, isSseError } from './core/errors'
-// notifications
-export { createNotifier } from './notify/notifier'
+// popups
 export { defaultRenderers, notifyBody } from './notify/renderers'
 export { notifyMessages } from './notify/locale'
-// options
-export { defaultReconnect } from './core/connectionOptions'
-export { defaultStoreOptions, defaultCalcOptions } from './options'
 
 export type { SseHub, SseHubContext } from './hub'
 export type { SseRole } from './core/role'
 export type { UseSseReturn } from './composables/useSse'
 export type { UseCalcReturn } from './composables/useCalc'
 export type { UseAlarmsReturn } from './composables/useAlarms'
-export type { SseStore, SseStoreConfig } from './store/useSseStore'
-export type {
-  AlarmKind,
-  AlarmRecord,
-  CalcRecord,
-  CalcStatus,
-  ConnectionSnapshot,
-  ScadaState,
-  SseSnapshot,
-  SseStats,
-} from './store/reducers'
+export type { SseStore } from './store/useSseStore'
+export type { AlarmKind, AlarmRecord, CalcRecord, CalcStatus, ConnectionSnapshot, ScadaState, SseStats } from './store/reducers'
 export type {
   CalcKind,
   CalcPhase,
@@ -57,20 +45,13 @@ export type {
   DecodedMessage,
   SseDecoder,
 } from './core/protocol'
-export type {
-  SseStatus,
-  ConnectionState,
-  ConnectionCallbacks,
-  SseConnection,
-  CreateConnectionOptions,
-} from './core/connection'
+export type { SseStatus, ConnectionState, ConnectionCallbacks, SseConnection, CreateConnectionOptions } from './core/connection'
+export type { Getter, ReconnectOptions, ConnectionOptions, ConnectionEnvironment } from './core/connectionOptions'
 export type { SseParser, SseParserOptions } from './core/parser'
-export type { SseBus, SseBusOptions, SseHandler, SseListenType } from './core/bus'
+export type { SseHandler, SseListenType } from './core/bus'
 export type { SseErrorKind, SseErrorInfo } from './core/errors'
-export type { Notifier, NotifyFunction } from './notify/notifier'
 export type { NotifyRow } from './notify/renderers'
 export type { NotifyLocale, NotifyMessages } from './notify/locale'
-export type { Getter, ReconnectOptions, ConnectionOptions, ConnectionEnvironment } from './core/connectionOptions'
 export type {
   SseHubOptions,
   SseHubEnvironment,

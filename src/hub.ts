@@ -21,6 +21,8 @@ import { syncAlarms } from './hub/alarmSync'
 import type { AlarmSync } from './hub/alarmSync'
 import { createLoginReconnects } from './hub/loginReconnects'
 import { watchLogin } from './hub/loginWatch'
+import { createTap } from './hub/devtoolsTap'
+import type { HubEvent } from './hub/devtoolsTap'
 import { createPipeline } from './hub/pipeline'
 import { createStoreLink } from './hub/storeLink'
 import { createTabGroupLink } from './hub/tabGroupLink'
@@ -70,6 +72,11 @@ export interface SseHubContext {
  * The login watch starts at once: a truthy `token` / `loggedIn` opens the stream.
  */
 export function createSseHub(options: SseHubOptions, context: SseHubContext = {}): SseHub {
+  return buildHub(options, context, createConnection)
+}
+
+/** The hub over the connection `openConnection` makes: the real one, or the testing kit's. */
+export function buildHub(options: SseHubOptions, context: SseHubContext, openConnection: typeof createConnection): SseHub {
   if (!options || !options.url) {
     throw new SseError('config', `${LOG_PREFIX} The "url" option is required, e.g. app.use(ssePlugin, { url: '/api/sse', token })`)
   }
@@ -90,6 +97,8 @@ export function createSseHub(options: SseHubOptions, context: SseHubContext = {}
   // What this tab shows, kept here too for the hub's `status` when there is no store: a follower's
   // own connection stays closed, the stream it sees is the leader's.
   let shownStatus: SseStatus = 'idle'
+  // Development builds: what the hub's devtools hear (set once the hub exists).
+  let tap: ((event: HubEvent) => void) | undefined
 
   const storeLink = createStoreLink(context.pinia, linkStore)
   const bus = createBus({
@@ -115,7 +124,10 @@ export function createSseHub(options: SseHubOptions, context: SseHubContext = {}
     onError(cause) {
       report(cause instanceof SseError ? cause : new SseError('handler', `Tab sharing failed: ${String(cause)}`, { cause }))
     },
-    onDrop: (reason, dropped) => log(`dropped a tab message (${dropped} so far):`, reason),
+    onDrop(reason, dropped) {
+      log(`dropped a tab message (${dropped} so far):`, reason)
+      if (__DEV__) tap?.({ kind: 'drop', reason })
+    },
     onLoadFailed(cause) {
       if (!active || disposed) return
       report(new SseError('handler', `Tab sharing could not be loaded, this tab connects on its own: ${String(cause)}`, { cause }))
@@ -132,8 +144,9 @@ export function createSseHub(options: SseHubOptions, context: SseHubContext = {}
     relay: (message, raw) => group.share?.relay(message, raw.id, raw) ?? true,
     report,
     log,
+    tap: __DEV__ ? (event) => tap?.(event) : undefined,
   })
-  const connection: SseConnection = createConnection(
+  const connection: SseConnection = openConnection(
     {
       ...options,
       token: () => token,
@@ -171,6 +184,7 @@ export function createSseHub(options: SseHubOptions, context: SseHubContext = {}
   function setRole(next: SseRole): void {
     role = next
     feed()?.setConnection({ role })
+    if (__DEV__) tap?.({ kind: 'role', role })
   }
 
   // --- what the tab shows of the stream ---------------------------------------------------------
@@ -187,6 +201,7 @@ export function createSseHub(options: SseHubOptions, context: SseHubContext = {}
 
   function showState(state: RelayedConnectionState): void {
     shownStatus = state.status
+    if (__DEV__) tap?.({ kind: 'state', state, role })
     const store = storeLink.get()
     if (!store) return
     const target = feedOf(store)
@@ -206,6 +221,7 @@ export function createSseHub(options: SseHubOptions, context: SseHubContext = {}
     role = 'follower'
     connection.close()
     feed()?.setConnection({ role })
+    if (__DEV__) tap?.({ kind: 'role', role })
   }
 
   function showLeaderState(state: RelayedConnectionState): void {
@@ -318,7 +334,7 @@ export function createSseHub(options: SseHubOptions, context: SseHubContext = {}
     loginScope = watchLogin(options, (next) => (token = next), { login: connect, logout: () => stop(true), tokenChanged })
   }
 
-  return {
+  const hub: SseHub = {
     on: bus.on,
     once: bus.once,
     off: bus.off,
@@ -346,4 +362,15 @@ export function createSseHub(options: SseHubOptions, context: SseHubContext = {}
     },
     options,
   }
+  if (__DEV__) {
+    tap = createTap(hub, () => {
+      const share = group.share
+      return {
+        role,
+        listenerCount: bus.listenerCount,
+        group: share && { tabId: share.tabId, login: share.login, role: share.role, dropped: share.dropped },
+      }
+    })
+  }
+  return hub
 }

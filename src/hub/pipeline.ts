@@ -8,6 +8,7 @@ import type { DecodedMessage, RawSseMessage, SseDecoder, SseMessage } from '../c
 import type { ResumePoint } from '../core/resumePoint'
 import type { RelayedMessage } from '../core/tabShareWire'
 import type { Notifier } from '../notify/notifier'
+import type { HubEvent } from './devtoolsTap'
 import type { StoreFeed } from '../store/storeFeed'
 
 export interface PipelineParts {
@@ -26,6 +27,8 @@ export interface PipelineParts {
   relay(message: SseMessage, raw: RawSseMessage): boolean
   report(error: SseError): void
   log: DebugLog
+  /** Development builds: what the hub's devtools hear. */
+  tap?: (event: HubEvent) => void
 }
 
 export interface Pipeline {
@@ -42,6 +45,7 @@ export function createPipeline(parts: PipelineParts): Pipeline {
   function admit(eventId: string | undefined, streamId: string): boolean {
     if (resume.admit(eventId, streamId)) return true
     log('dropped a repeat of event', eventId)
+    if (__DEV__) parts.tap?.({ kind: 'drop', reason: `a repeat of event ${eventId}` })
     return false
   }
 
@@ -66,8 +70,9 @@ export function createPipeline(parts: PipelineParts): Pipeline {
     return { type: decoded.type, data: decoded.data, id: resume.id } as SseMessage
   }
 
-  function deliver(message: SseMessage, notifyHere: boolean): void {
+  function deliver(message: SseMessage, notifyHere: boolean, via: 'stream' | 'relay'): void {
     log('message', message.type, message.data)
+    if (__DEV__) parts.tap?.({ kind: 'message', message, via })
     parts.store()?.apply(message, isBuiltInType(message.type))
     bus.emit(message)
     if (notifyHere) parts.notifier()?.notify(message)
@@ -80,14 +85,14 @@ export function createPipeline(parts: PipelineParts): Pipeline {
       const decoded = decodeRaw(raw)
       if (decoded === null) return
       const message = toMessage(decoded)
-      deliver(message, parts.relay(message, raw))
+      deliver(message, parts.relay(message, raw), 'stream')
     },
     fromRelay(relayed, notifyHere) {
       const streamId = 'raw' in relayed ? relayed.raw.lastEventId : relayed.message.id
       if (!admit(relayed.eventId, streamId)) return
       const decoded = 'raw' in relayed ? decodeRaw(relayed.raw) : relayed.message
       if (decoded === null) return
-      deliver(toMessage(decoded), notifyHere)
+      deliver(toMessage(decoded), notifyHere, 'relay')
     },
   }
 }

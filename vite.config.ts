@@ -8,6 +8,7 @@ const peers = Object.keys(pkg.peerDependencies)
 // Entry points of the package (each file of src/ becomes a module of dist/ all the same, at its own path).
 const libraryEntries = {
   index: fileURLToPath(new URL('./src/index.ts', import.meta.url)),
+  'testing/index': fileURLToPath(new URL('./src/testing/index.ts', import.meta.url)),
 }
 const isPeer = (id: string): boolean => peers.some((p) => id === p || id.startsWith(`${p}/`))
 

@@ -330,10 +330,6 @@ export function buildHub(options: SseHubOptions, context: SseHubContext, openCon
     }
   }
 
-  if (context.autoConnect !== false) {
-    loginScope = watchLogin(options, (next) => (token = next), { login: connect, logout: () => stop(true), tokenChanged })
-  }
-
   const hub: SseHub = {
     on: bus.on,
     once: bus.once,
@@ -371,6 +367,9 @@ export function buildHub(options: SseHubOptions, context: SseHubContext, openCon
         group: share && { tabId: share.tabId, login: share.login, role: share.role, dropped: share.dropped },
       }
     })
+  }
+  if (context.autoConnect !== false) {
+    loginScope = watchLogin(options, (next) => (token = next), { login: connect, logout: () => stop(true), tokenChanged })
   }
   return hub
 }

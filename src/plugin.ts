@@ -46,6 +46,15 @@ export const ssePlugin: Plugin<[SseHubOptions]> = /* @__PURE__ */ markRaw({
       setActiveHub(hub)
     }
 
+    // Vue Devtools: development builds only (production builds drop this and its chunk), and not
+    // under a test runner, as pinia does.
+    if (__DEV__ && isBrowser && !underTestRunner()) {
+      void import('./devtools/setupDevtools').then(
+        ({ setupDevtools }) => setupDevtools(app, hub),
+        (cause: unknown) => warn(`Vue Devtools could not be set up: ${String(cause)}`),
+      )
+    }
+
     // Plugins are usually installed in one synchronous chain: check Pinia once the chain is done.
     void Promise.resolve().then(() => {
       if (piniaOf()) return
@@ -62,3 +71,8 @@ export const ssePlugin: Plugin<[SseHubOptions]> = /* @__PURE__ */ markRaw({
     })
   },
 })
+
+/** Whether a test runner (Vitest, Jest) runs the app: NODE_ENV is `test` there. */
+function underTestRunner(): boolean {
+  return (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.NODE_ENV === 'test'
+}

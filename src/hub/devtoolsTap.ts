@@ -21,26 +21,41 @@ export interface HubInsight {
   group: { tabId: string; login: string; role: SseRole; dropped: number } | undefined
 }
 
+/** Hears a hub's events, each with the time it happened (ms since epoch). */
+export type HubListener = (event: HubEvent, at: number) => void
+
 interface Tap {
-  listeners: Set<(event: HubEvent) => void>
+  listeners: Set<HubListener>
   inspect: () => HubInsight
+  /** The latest events, for a tool that arrives late (Devtools load after the first connection steps). */
+  history: Array<[HubEvent, number]>
 }
+
+/** Events a late tool is told of. */
+const HISTORY = 100
 
 const taps = new WeakMap<object, Tap>()
 
 /** The hub's side: registers `hub` and returns the function it reports events to. */
 export function createTap(hub: object, inspect: () => HubInsight): (event: HubEvent) => void {
-  const tap: Tap = { listeners: new Set(), inspect }
+  const tap: Tap = { listeners: new Set(), inspect, history: [] }
   taps.set(hub, tap)
   return (event) => {
-    for (const listener of tap.listeners) listener(event)
+    const at = Date.now()
+    tap.history.push([event, at])
+    if (tap.history.length > HISTORY) tap.history.shift()
+    for (const listener of tap.listeners) listener(event, at)
   }
 }
 
-/** The tool's side: hears `hub`'s events until `off()`. Undefined for a hub of a production build. */
-export function tapHub(hub: object, listener: (event: HubEvent) => void): { off(): void; inspect(): HubInsight } | undefined {
+/**
+ * The tool's side: hears `hub`'s events until `off()`, starting with the latest ones that happened
+ * before. Undefined for a hub of a production build.
+ */
+export function tapHub(hub: object, listener: HubListener): { off(): void; inspect(): HubInsight } | undefined {
   const tap = taps.get(hub)
   if (!tap) return undefined
+  for (const [event, at] of tap.history) listener(event, at)
   tap.listeners.add(listener)
   return { off: () => tap.listeners.delete(listener), inspect: tap.inspect }
 }

@@ -68,6 +68,12 @@ describe('the tarball', () => {
     }
   })
 
+  it("runs the README's component tests with vue-sse-hub/testing from the tarball (Vitest, @vue/test-utils)", async () => {
+    const output = await tool('vitest', 'vitest.mjs', ['run', '--reporter', 'verbose'], app)
+    expect(output).toMatch(/3 passed/)
+    expect(output).toContain('pops a notification for an alarm')
+  }, 120_000)
+
   it('installs the doctor as the vue-sse-hub command: npx runs it, and it checks the example server', async () => {
     const doctor = (...args: string[]) => run('npx', ['--no', 'vue-sse-hub', 'doctor', ...args], { cwd: app })
     expect((await doctor('--help')).stdout).toMatch(/^Usage: vue-sse-hub doctor <url> \[options\]/)
@@ -169,6 +175,8 @@ describe('tree-shaking in an app build', () => {
       root: app,
       logLevel: 'warn',
       mode: 'production',
+      // As `vite build` in a shell: the test runner's NODE_ENV (test) would keep development-only code.
+      define: { 'process.env.NODE_ENV': '"production"' },
       build: {
         write: false,
         minify: false,
@@ -191,6 +199,15 @@ describe('tree-shaking in an app build', () => {
     const built = await buildMain("import { createSseParser } from 'vue-sse-hub'\ncreateSseParser({ onMessage: console.log }).feed('data: 1\\n\\n')\n")
     expect(built.modules.sort()).toEqual(['core/errors.js', 'core/parser.js'])
     expect(built.first).not.toMatch(/from\s*["'](vue|pinia|element-plus|@vueuse\/core)["']/)
+  }, 60_000)
+
+  it('a production build holds no Vue Devtools code and no testing kit, in any chunk', async () => {
+    const built = await buildMain(
+      "import { createApp } from 'vue'\nimport { createPinia } from 'pinia'\nimport { ssePlugin } from 'vue-sse-hub'\n" +
+        "createApp({}).use(createPinia()).use(ssePlugin, { url: '/api/sse', token: 't' }).mount('#app')\n",
+    )
+    expect(built.modules).toContain('plugin.js')
+    expect(`${built.first}\n${built.lazy}`).not.toMatch(/devtools|setupDevtools|createTestingHub|fakeConnection/i)
   }, 60_000)
 
   it('with notify and share off, no popup or tab-sharing code is in the first download', async () => {

@@ -58,10 +58,12 @@ export async function prepareApp(app: string, tarball: string): Promise<string> 
   await writeFile(join(app, 'package.json'), JSON.stringify({ name: 'app', private: true }))
   const npmOutput = await exec('npm', ['install', tarball, '--offline', '--no-audit', '--no-fund', '--legacy-peer-deps', '--no-package-lock'], app)
   await writeFile(join(app, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`)
-  for (const name of Object.keys({ ...manifest.dependencies, ...manifest.devDependencies })) {
+  // npm 7+ installs a package's peers that the app does not list (here: the Devtools API pinia brings).
+  const { peerDependencies } = JSON.parse(await readFile(join(repoRoot, 'package.json'), 'utf8')) as { peerDependencies: Record<string, string> }
+  for (const name of Object.keys({ ...manifest.dependencies, ...manifest.devDependencies, ...peerDependencies })) {
     if (name === 'vue-sse-hub') continue
     const target = join(repoRoot, 'node_modules', name)
-    if (!existsSync(target)) throw new Error(`examples/app depends on ${name}, which is not in this repository's devDependencies`)
+    if (!existsSync(target)) throw new Error(`examples/app depends on ${name}, which is not in this repository's node_modules`)
     await mkdir(dirname(join(app, 'node_modules', name)), { recursive: true })
     await symlink(target, join(app, 'node_modules', name), 'dir')
   }

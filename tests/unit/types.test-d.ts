@@ -11,6 +11,7 @@ import type { NotifyOptions, NotifyRenderer } from '../../src/options'
 import type { AlarmPayload, CalcPayload, ScadaPayload, SseMessage, TraceCalcPayload } from '../../src/core/protocol'
 import type { AlarmRecord, CalcRecord, CalcStatus } from '../../src/store/reducers'
 import type { SseStore } from '../../src/store/useSseStore'
+import type { TestingHub } from '../../src/testing'
 
 // How an app adds its own messageType.
 declare module '../../src/core/protocol' {
@@ -22,6 +23,7 @@ declare module '../../src/core/protocol' {
 declare const hub: SseHub
 declare const sse: UseSseReturn
 declare const store: SseStore
+declare const testing: TestingHub
 
 describe('payload types follow SseMessageMap', () => {
   it('built-in types', () => {
@@ -151,5 +153,17 @@ describe('composable and store shapes', () => {
     expectTypeOf(store.runningCalcs).toEqualTypeOf<CalcRecord[]>()
     expectTypeOf(store.apply).parameters.toEqualTypeOf<[SseMessage, boolean]>()
     expectTypeOf(store.snapshot().version).toEqualTypeOf<1>()
+  })
+})
+
+describe('the testing kit emits typed messages', () => {
+  it('takes the payload type of the messageType, the app\'s own types included', () => {
+    testing.emit('5-2', { calcId: 'c1', progress: 40 })
+    testing.emit('pump-state', { pumpId: 'p3', running: false })
+    testing.emit('some-type-nobody-declared', 42)
+    // @ts-expect-error -- progress is a number
+    testing.emit('5-2', { progress: 'forty' })
+    // @ts-expect-error -- a pump-state needs running
+    testing.emit('pump-state', { pumpId: 'p3' })
   })
 })

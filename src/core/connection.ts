@@ -1,5 +1,5 @@
 import { backoffDelay } from './backoff'
-import { read, resolveReconnect } from './connectionOptions'
+import { defaultHeartbeatTimeout, defaultLastEventIdParam, defaultMethod, defaultTokenParam, read, resolveReconnect } from './connectionOptions'
 import type { ConnectionOptions, ReconnectOptions } from './connectionOptions'
 import { SseError } from './errors'
 import { createSseParser } from './parser'
@@ -86,7 +86,7 @@ const MAX_TIMER_DELAY = 2_147_483_647
  */
 export function createConnection(options: CreateConnectionOptions, callbacks: ConnectionCallbacks = {}): SseConnection {
   const reconnect: Required<ReconnectOptions> | false = resolveReconnect(options.reconnect)
-  const heartbeatTimeout = options.heartbeatTimeout ?? 45_000
+  const heartbeatTimeout = options.heartbeatTimeout ?? defaultHeartbeatTimeout
   const viaEventSource = options.transport === 'eventsource'
   const environment = options.environment ?? {}
   const debug = options.debug === true
@@ -277,7 +277,7 @@ export function createConnection(options: CreateConnectionOptions, callbacks: Co
   function buildRequest(): TransportRequest {
     const url = read(options.url)
     if (typeof url !== 'string' || url === '') throw new SseError('config', 'The `url` option is empty')
-    const method = options.method ?? 'GET'
+    const method = options.method ?? defaultMethod
     const body = read(options.body)
     // fetch would reject every attempt: a retry loop that can never succeed.
     if (body != null && !viaEventSource && /^(GET|HEAD)$/i.test(method)) {
@@ -293,8 +293,8 @@ export function createConnection(options: CreateConnectionOptions, callbacks: Co
       withCredentials: options.withCredentials === true,
       token: tokenOverride ?? read(options.token),
       lastEventId: parser.lastEventId,
-      tokenParam: options.tokenParam ?? 'token',
-      lastEventIdParam: options.lastEventIdParam ?? 'lastEventId',
+      tokenParam: options.tokenParam ?? defaultTokenParam,
+      lastEventIdParam: options.lastEventIdParam ?? defaultLastEventIdParam,
     }
   }
 

@@ -2,6 +2,8 @@ import { backoffDelay } from './backoff'
 import { defaultHeartbeatTimeout, defaultLastEventIdParam, defaultMethod, defaultTokenParam, read, resolveReconnect } from './connectionOptions'
 import type { ConnectionOptions, ReconnectOptions } from './connectionOptions'
 import { SseError } from './errors'
+import { guarded } from './guard'
+import { createDebugLog } from './log'
 import { createSseParser } from './parser'
 import type { RawSseMessage } from './protocol'
 import { startEventSourceTransport } from './transports/eventSource'
@@ -75,7 +77,6 @@ export type CreateConnectionOptions = ConnectionOptions & {
   resumeFrom?: () => string
 }
 
-const LOG_PREFIX = '[vue-sse-hub]'
 /** Longest delay timers keep: beyond it (~24.8 days) they fire at once, so a huge wait would spin. */
 const MAX_TIMER_DELAY = 2_147_483_647
 
@@ -90,6 +91,7 @@ export function createConnection(options: CreateConnectionOptions, callbacks: Co
   const viaEventSource = options.transport === 'eventsource'
   const environment = options.environment ?? {}
   const debug = options.debug === true
+  const log = createDebugLog(debug)
 
   let status: SseStatus = 'idle'
   let attempt = 0
@@ -141,10 +143,6 @@ export function createConnection(options: CreateConnectionOptions, callbacks: Co
     },
   })
 
-  function log(...args: unknown[]): void {
-    if (debug) console.debug(LOG_PREFIX, ...args)
-  }
-
   function getState(): ConnectionState {
     // Per-message fields are compared on read, so messages themselves never allocate a state.
     if (snapshot === null || snapshot.lastEventId !== parser.lastEventId || snapshot.lastMessageAt !== lastMessageAt) {
@@ -176,18 +174,14 @@ export function createConnection(options: CreateConnectionOptions, callbacks: Co
     guard(callbacks.onError, reported)
   }
 
-  /** Runs a user callback; a throw becomes a `handler` error instead of breaking the stream. */
+  /** Runs an app callback; a throw becomes a `handler` error instead of breaking the stream. */
   function guard<T>(callback: ((value: T) => void) | undefined, value: T): void {
-    try {
-      callback?.(value)
-    } catch (cause) {
-      log('a callback threw', cause)
-      try {
-        callbacks.onError?.(new SseError('handler', `A connection callback threw: ${String(cause)}`, { cause }))
-      } catch {
-        // onError itself threw: nothing is left to tell.
-      }
-    }
+    guarded(() => callback?.(value), callbackThrew)
+  }
+
+  function callbackThrew(cause: unknown): void {
+    log('a callback threw', cause)
+    callbacks.onError?.(new SseError('handler', `A connection callback threw: ${String(cause)}`, { cause }))
   }
 
   function deliver(message: RawSseMessage): void {

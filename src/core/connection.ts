@@ -3,12 +3,14 @@ import { defaultHeartbeatTimeout, defaultLastEventIdParam, defaultMethod, defaul
 import type { ConnectionOptions, ReconnectOptions } from './connectionOptions'
 import { SseError } from './errors'
 import { guarded } from './guard'
+import { createWatchdog, quietStreamGrace } from './heartbeat'
 import { createDebugLog } from './log'
 import { createSseParser } from './parser'
 import type { RawSseMessage } from './protocol'
 import { startEventSourceTransport } from './transports/eventSource'
 import { startFetchTransport } from './transports/fetch'
 import type { TransportFailure, TransportHandle, TransportHandlers, TransportRequest } from './transports/types'
+import { startTimer } from './timer'
 
 /** Lifecycle of the connection. */
 export type SseStatus = 'idle' | 'connecting' | 'open' | 'reconnecting' | 'closed'
@@ -77,9 +79,6 @@ export type CreateConnectionOptions = ConnectionOptions & {
   resumeFrom?: () => string
 }
 
-/** Longest delay timers keep: beyond it (~24.8 days) they fire at once, so a huge wait would spin. */
-const MAX_TIMER_DELAY = 2_147_483_647
-
 /**
  * Creates a connection that keeps one SSE stream alive: backoff with jitter, resume from the last
  * event id, heartbeat watchdog, 401 refresh, offline and hidden-tab awareness. Nothing happens
@@ -123,8 +122,10 @@ export function createConnection(options: CreateConnectionOptions, callbacks: Co
   let pausedHidden = false
   let listening = false
 
-  let watchdogTimer: ReturnType<typeof setTimeout> | undefined
-  let lastByteAt = 0
+  // Comments are invisible to EventSource, so a quiet but healthy stream would look dead there.
+  const watchdog = createWatchdog(viaEventSource ? 0 : heartbeatTimeout, (dead) => fail(generation, { error: dead }))
+  /** A quiet EventSource stream's wait to prove itself (see onOpen). */
+  let graceTimer: ReturnType<typeof setTimeout> | undefined
 
   const parser = createSseParser({
     maxBufferSize: options.maxBufferSize,
@@ -226,20 +227,20 @@ export function createConnection(options: CreateConnectionOptions, callbacks: Co
       stop(toConfigError(cause, 'Reading the options failed'))
       return
     }
-    lastByteAt = Date.now()
+    watchdog.touch()
     log('connecting', request.url, request.lastEventId ? `from id ${request.lastEventId}` : '')
 
     const handlers: TransportHandlers = {
       onOpen: () => onOpen(gen),
       onChunk: (chunk) => {
         if (gen !== generation) return
-        lastByteAt = Date.now()
+        watchdog.touch()
         feedGeneration = gen
         parser.feed(chunk)
       },
       onMessage: (message) => {
         if (gen !== generation) return
-        lastByteAt = Date.now()
+        watchdog.touch()
         feedGeneration = gen
         // A new EventSource starts with an empty id buffer; keep ours until the server sends one (or
         // clears it with an empty `id:`).
@@ -264,8 +265,7 @@ export function createConnection(options: CreateConnectionOptions, callbacks: Co
       stop(toConfigError(cause, 'Could not build the request'))
       return
     }
-    // Comments are invisible to EventSource, so a quiet but healthy stream would look dead there.
-    if (heartbeatTimeout > 0 && !viaEventSource) armWatchdog(heartbeatTimeout)
+    watchdog.start()
   }
 
   function buildRequest(): TransportRequest {
@@ -300,22 +300,14 @@ export function createConnection(options: CreateConnectionOptions, callbacks: Co
     error = null
     refreshedInStreak = false
     openedAt = Date.now()
-    lastByteAt = openedAt
+    watchdog.touch()
     log('open')
     enter('open')
     // EventSource hides comments and `retry:`: a quiet stream proves itself by staying open as long
     // as the server may be silent, or it would count as a failure when it ends.
     if (gen === generation && viaEventSource && attempt > 0) {
-      watchdogTimer = setTimeout(() => {
-        watchdogTimer = undefined
-        if (transport !== null) streamIsGood()
-      }, quietStreamGrace())
+      graceTimer = startTimer(() => transport !== null && streamIsGood(), quietStreamGrace(heartbeatTimeout, reconnect))
     }
-  }
-
-  function quietStreamGrace(): number {
-    if (heartbeatTimeout > 0) return Math.min(heartbeatTimeout, MAX_TIMER_DELAY)
-    return reconnect === false ? 0 : Math.min(reconnect.maxDelay, MAX_TIMER_DELAY)
   }
 
   function fail(gen: number, failure: TransportFailure): void {
@@ -405,10 +397,10 @@ export function createConnection(options: CreateConnectionOptions, callbacks: Co
 
   function armRetry(delay: number): void {
     clearRetryTimer()
-    retryTimer = setTimeout(() => {
+    retryTimer = startTimer(() => {
       retryTimer = undefined
       startAttempt()
-    }, Math.min(delay, MAX_TIMER_DELAY))
+    }, delay)
   }
 
   /**
@@ -455,7 +447,8 @@ export function createConnection(options: CreateConnectionOptions, callbacks: Co
   }
 
   function stopTransport(): void {
-    stopWatchdog()
+    watchdog.stop()
+    clearTimeout(graceTimer)
     const current = transport
     transport = null
     current?.abort()
@@ -467,30 +460,6 @@ export function createConnection(options: CreateConnectionOptions, callbacks: Co
   function clearRetryTimer(): void {
     clearTimeout(retryTimer)
     retryTimer = undefined
-  }
-
-  // --- watchdog: one timer per period, re-armed lazily from lastByteAt --------------------------
-
-  function armWatchdog(delay: number): void {
-    watchdogTimer = setTimeout(checkWatchdog, Math.min(delay, MAX_TIMER_DELAY))
-  }
-
-  function checkWatchdog(): void {
-    watchdogTimer = undefined
-    if (transport === null) return
-    const idle = Date.now() - lastByteAt
-    if (idle < heartbeatTimeout) {
-      armWatchdog(heartbeatTimeout - idle)
-      return
-    }
-    fail(generation, {
-      error: new SseError('heartbeat', `No data for ${heartbeatTimeout} ms: the connection is considered dead`),
-    })
-  }
-
-  function stopWatchdog(): void {
-    clearTimeout(watchdogTimer)
-    watchdogTimer = undefined
   }
 
   // --- browser signals (all guarded: this module also runs in Node) -----------------------------

@@ -1,4 +1,5 @@
 import { backoffDelay } from './backoff'
+import { browserSignals, isHidden, isOffline } from './browserSignals'
 import { defaultHeartbeatTimeout, defaultLastEventIdParam, defaultMethod, defaultTokenParam, read, resolveReconnect } from './connectionOptions'
 import type { ConnectionOptions, ReconnectOptions } from './connectionOptions'
 import { SseError } from './errors'
@@ -120,7 +121,6 @@ export function createConnection(options: CreateConnectionOptions, callbacks: Co
   let retryNotBefore = 0
   let waitingForOnline = false
   let pausedHidden = false
-  let listening = false
 
   // Comments are invisible to EventSource, so a quiet but healthy stream would look dead there.
   const watchdog = createWatchdog(viaEventSource ? 0 : heartbeatTimeout, (dead) => fail(generation, { error: dead }))
@@ -462,16 +462,7 @@ export function createConnection(options: CreateConnectionOptions, callbacks: Co
     retryTimer = undefined
   }
 
-  // --- browser signals (all guarded: this module also runs in Node) -----------------------------
-
-  function isOffline(): boolean {
-    return typeof navigator !== 'undefined' && navigator.onLine === false
-  }
-
-  function isHidden(): boolean {
-    // Read each time (and at each open, by listen()): the hub's value follows the tab's role.
-    return options.pauseWhenHidden === true && typeof document !== 'undefined' && document.hidden === true
-  }
+  // --- browser signals -------------------------------------------------------------------------
 
   function onOnline(): void {
     if (!wanted || pausedHidden) return
@@ -492,7 +483,7 @@ export function createConnection(options: CreateConnectionOptions, callbacks: Co
 
   function onVisibility(): void {
     if (!wanted) return
-    if (isHidden()) {
+    if (isHidden(options)) {
       if (pausedHidden) return
       pausedHidden = true
       log('hidden: pausing')
@@ -512,20 +503,7 @@ export function createConnection(options: CreateConnectionOptions, callbacks: Co
     }
   }
 
-  /** Adds (`on`) or removes the browser listeners, once each way. */
-  function listen(on: boolean): void {
-    if (listening === on) return
-    listening = on
-    const method = on ? 'addEventListener' : 'removeEventListener'
-    if (typeof window !== 'undefined' && typeof window[method] === 'function') {
-      window[method]('online', onOnline)
-      window[method]('offline', onOffline)
-    }
-    // Removing is unconditional: a listener that was never added is simply not found.
-    if ((!on || options.pauseWhenHidden) && typeof document !== 'undefined' && typeof document[method] === 'function') {
-      document[method]('visibilitychange', onVisibility)
-    }
-  }
+  const listen = browserSignals({ online: onOnline, offline: onOffline, visibilitychange: onVisibility }, options)
 
   // --- public API -------------------------------------------------------------------------------
 
@@ -534,7 +512,7 @@ export function createConnection(options: CreateConnectionOptions, callbacks: Co
     session++
     refreshedInStreak = false
     listen(true)
-    if (isHidden()) {
+    if (isHidden(options)) {
       pausedHidden = true
       generation++
       stopTransport()

@@ -1,6 +1,6 @@
 import { backoffDelay } from './backoff'
 import { browserSignals, isHidden, isOffline } from './browserSignals'
-import { defaultHeartbeatTimeout, defaultLastEventIdParam, defaultMethod, defaultTokenParam, read, resolveReconnect } from './connectionOptions'
+import { defaultHeartbeatTimeout, read, resolveReconnect } from './connectionOptions'
 import type { ConnectionOptions, ReconnectOptions } from './connectionOptions'
 import { SseError } from './errors'
 import { guarded } from './guard'
@@ -8,8 +8,8 @@ import { createWatchdog, quietStreamGrace } from './heartbeat'
 import { createDebugLog } from './log'
 import { createSseParser } from './parser'
 import type { RawSseMessage } from './protocol'
-import { startEventSourceTransport } from './transports/eventSource'
-import { startFetchTransport } from './transports/fetch'
+import { buildRequest, toConfigError } from './request'
+import { startTransport } from './transports/start'
 import type { TransportFailure, TransportHandle, TransportHandlers, TransportRequest } from './transports/types'
 import { startTimer } from './timer'
 
@@ -222,7 +222,7 @@ export function createConnection(options: CreateConnectionOptions, callbacks: Co
 
     let request: TransportRequest
     try {
-      request = buildRequest()
+      request = buildRequest(options, viaEventSource, () => tokenOverride ?? read(options.token), resumePoint)
     } catch (cause) {
       stop(toConfigError(cause, 'Reading the options failed'))
       return
@@ -252,13 +252,7 @@ export function createConnection(options: CreateConnectionOptions, callbacks: Co
     }
 
     try {
-      // The environment's keys are the globals' names.
-      const api = viaEventSource ? 'EventSource' : 'fetch'
-      const impl = environment[api] ?? globalThis[api]
-      if (typeof impl !== 'function') throw new SseError('config', `${api} is not available here`)
-      transport = viaEventSource
-        ? startEventSourceTransport(request, handlers, impl as typeof EventSource)
-        : startFetchTransport(request, handlers, impl as typeof fetch)
+      transport = startTransport(request, handlers, viaEventSource, environment)
     } catch (cause) {
       // A request that cannot even be built (a header value fetch refuses, a malformed URL) fails the
       // same way on every attempt: retrying would loop forever without reaching the server.
@@ -268,28 +262,10 @@ export function createConnection(options: CreateConnectionOptions, callbacks: Co
     watchdog.start()
   }
 
-  function buildRequest(): TransportRequest {
-    const url = read(options.url)
-    if (typeof url !== 'string' || url === '') throw new SseError('config', 'The `url` option is empty')
-    const method = options.method ?? defaultMethod
-    const body = read(options.body)
-    // fetch would reject every attempt: a retry loop that can never succeed.
-    if (body != null && !viaEventSource && /^(GET|HEAD)$/i.test(method)) {
-      throw new SseError('config', `A request body needs a method that takes one, e.g. method: 'POST' (got ${method})`)
-    }
-    // The stream goes on from the owner's resume point: events without an id of their own carry it.
+  /** The id to resume from: the owner's resume point when there is one; events without an id carry it. */
+  function resumePoint(): string {
     if (options.resumeFrom) parser.lastEventId = options.resumeFrom()
-    return {
-      url,
-      method,
-      headers: read(options.headers) ?? {},
-      body,
-      withCredentials: options.withCredentials === true,
-      token: tokenOverride ?? read(options.token),
-      lastEventId: parser.lastEventId,
-      tokenParam: options.tokenParam ?? defaultTokenParam,
-      lastEventIdParam: options.lastEventIdParam ?? defaultLastEventIdParam,
-    }
+    return parser.lastEventId
   }
 
   function onOpen(gen: number): void {
@@ -556,8 +532,4 @@ export function createConnection(options: CreateConnectionOptions, callbacks: Co
       changed()
     },
   }
-}
-
-function toConfigError(cause: unknown, what: string): SseError {
-  return cause instanceof SseError ? cause : new SseError('config', `${what}: ${String(cause)}`, { cause })
 }

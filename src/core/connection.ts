@@ -9,6 +9,7 @@ import { createDebugLog } from './log'
 import { createSseParser } from './parser'
 import type { RawSseMessage } from './protocol'
 import { buildRequest, toConfigError } from './request'
+import { createRetryWait } from './retry'
 import { startTransport } from './transports/start'
 import type { TransportFailure, TransportHandle, TransportHandlers, TransportRequest } from './transports/types'
 import { startTimer } from './timer'
@@ -116,10 +117,7 @@ export function createConnection(options: CreateConnectionOptions, callbacks: Co
   let session = 0
   /** onUnauthorized was already called in this streak of failures. */
   let refreshedInStreak = false
-  let retryTimer: ReturnType<typeof setTimeout> | undefined
-  /** Until when (ms since epoch) the server asked to wait with `Retry-After`; 0 when it did not. */
-  let retryNotBefore = 0
-  let waitingForOnline = false
+  const retry = createRetryWait(startAttempt)
   let pausedHidden = false
 
   // Comments are invisible to EventSource, so a quiet but healthy stream would look dead there.
@@ -211,10 +209,8 @@ export function createConnection(options: CreateConnectionOptions, callbacks: Co
   // --- attempts -------------------------------------------------------------------------------
 
   function startAttempt(): void {
-    clearRetryTimer()
+    retry.cancel(true)
     stopTransport()
-    waitingForOnline = false
-    retryNotBefore = 0
     const gen = ++generation
     setStatus(everOpened || attempt > 0 ? 'reconnecting' : 'connecting')
     // onStateChange may have closed or restarted the connection: that call decides now.
@@ -357,26 +353,22 @@ export function createConnection(options: CreateConnectionOptions, callbacks: Co
       return
     }
     const gen = generation
-    retryNotBefore = retryAfter === null ? 0 : Date.now() + retryAfter
+    retry.notBefore(retryAfter)
     enter('reconnecting')
     // onStateChange may have closed or restarted the connection.
     if (gen !== generation) return
     if (isOffline()) {
-      waitingForOnline = true
-      log('offline: waiting for the online event')
+      holdUntilOnline()
       return
     }
     const delay = Math.max(retryAfter ?? 0, backoffDelay(attempt, serverRetry, reconnect, environment.random))
     log('retry in', delay, 'ms (attempt', attempt, ')')
-    armRetry(delay)
+    retry.after(delay)
   }
 
-  function armRetry(delay: number): void {
-    clearRetryTimer()
-    retryTimer = startTimer(() => {
-      retryTimer = undefined
-      startAttempt()
-    }, delay)
+  function holdUntilOnline(): void {
+    retry.holdUntilOnline()
+    log('offline: waiting for the online event')
   }
 
   /**
@@ -384,17 +376,16 @@ export function createConnection(options: CreateConnectionOptions, callbacks: Co
    * a server's `Retry-After` asked for: a 429/503 answered again at once helps nobody.
    */
   function retryNow(): void {
-    const wait = retryNotBefore - Date.now()
+    const wait = retry.remaining()
     if (wait <= 0) {
       startAttempt()
       return
     }
-    waitingForOnline = false
     const gen = generation
     setStatus('reconnecting')
     if (gen !== generation) return
-    log('retry when the server\'s Retry-After ends, in', wait, 'ms')
-    armRetry(wait)
+    log("retry when the server's Retry-After ends, in", wait, 'ms')
+    retry.after(wait)
   }
 
   /** Gives up for good with `reported` as the error. */
@@ -415,9 +406,7 @@ export function createConnection(options: CreateConnectionOptions, callbacks: Co
     tokenOverride = undefined
     generation++
     stopTransport()
-    clearRetryTimer()
-    waitingForOnline = false
-    retryNotBefore = 0
+    retry.cancel(true)
     pausedHidden = false
     listen(false)
   }
@@ -433,16 +422,11 @@ export function createConnection(options: CreateConnectionOptions, callbacks: Co
     parser.reset()
   }
 
-  function clearRetryTimer(): void {
-    clearTimeout(retryTimer)
-    retryTimer = undefined
-  }
-
   // --- browser signals -------------------------------------------------------------------------
 
   function onOnline(): void {
     if (!wanted || pausedHidden) return
-    if (waitingForOnline || retryTimer !== undefined) {
+    if (retry.waiting) {
       log('online: reconnecting')
       retryNow()
     }
@@ -450,11 +434,7 @@ export function createConnection(options: CreateConnectionOptions, callbacks: Co
 
   function onOffline(): void {
     // A pending retry would only fail: wait for the online event instead.
-    if (retryTimer !== undefined) {
-      clearRetryTimer()
-      waitingForOnline = true
-      log('offline: waiting for the online event')
-    }
+    if (retry.waiting === 'timer') holdUntilOnline()
   }
 
   function onVisibility(): void {
@@ -465,8 +445,7 @@ export function createConnection(options: CreateConnectionOptions, callbacks: Co
       log('hidden: pausing')
       generation++
       stopTransport()
-      clearRetryTimer()
-      waitingForOnline = false
+      retry.cancel()
       openedAt = null
       snapshot = null
       setStatus('idle')
@@ -492,7 +471,7 @@ export function createConnection(options: CreateConnectionOptions, callbacks: Co
       pausedHidden = true
       generation++
       stopTransport()
-      clearRetryTimer()
+      retry.cancel()
       setStatus('idle')
       return
     }

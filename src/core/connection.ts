@@ -1,6 +1,6 @@
 import { backoffDelay } from './backoff'
 import { browserSignals, isHidden, isOffline } from './browserSignals'
-import { defaultHeartbeatTimeout, read, resolveReconnect } from './connectionOptions'
+import { defaultHeartbeatTimeout, resolveReconnect } from './connectionOptions'
 import type { ConnectionOptions, ReconnectOptions } from './connectionOptions'
 import { SseError } from './errors'
 import { guarded } from './guard'
@@ -10,6 +10,7 @@ import { createSseParser } from './parser'
 import type { RawSseMessage } from './protocol'
 import { buildRequest, toConfigError } from './request'
 import { createRetryWait } from './retry'
+import { createTokenRefresh, freshToken } from './tokenRefresh'
 import { startTransport } from './transports/start'
 import type { TransportFailure, TransportHandle, TransportHandlers, TransportRequest } from './transports/types'
 import { startTimer } from './timer'
@@ -111,12 +112,9 @@ export function createConnection(options: CreateConnectionOptions, callbacks: Co
   let wanted = false
   let everOpened = false
   let serverRetry: number | null = null
-  /** Token returned by onUnauthorized; used instead of `options.token` until restart() or close(). */
-  let tokenOverride: string | undefined
+  const tokens = createTokenRefresh(options)
   /** Changes on open(), restart(), close() and giving up; not on a hidden-tab pause, unlike `generation`. */
   let session = 0
-  /** onUnauthorized was already called in this streak of failures. */
-  let refreshedInStreak = false
   const retry = createRetryWait(startAttempt)
   let pausedHidden = false
 
@@ -218,7 +216,7 @@ export function createConnection(options: CreateConnectionOptions, callbacks: Co
 
     let request: TransportRequest
     try {
-      request = buildRequest(options, viaEventSource, () => tokenOverride ?? read(options.token), resumePoint)
+      request = buildRequest(options, viaEventSource, tokens.token, resumePoint)
     } catch (cause) {
       stop(toConfigError(cause, 'Reading the options failed'))
       return
@@ -270,7 +268,7 @@ export function createConnection(options: CreateConnectionOptions, callbacks: Co
     everOpened = true
     // `attempt` stays until the stream delivers something (streamIsGood).
     error = null
-    refreshedInStreak = false
+    tokens.newStreak()
     openedAt = Date.now()
     watchdog.touch()
     log('open')
@@ -308,37 +306,36 @@ export function createConnection(options: CreateConnectionOptions, callbacks: Co
 
   async function refreshToken(gen: number, failed: SseError): Promise<void> {
     const unauthorized = new SseError('unauthorized', failed.message, { status: failed.status, cause: failed })
-    const refresh = options.onUnauthorized
-    if (!refresh || refreshedInStreak) {
+    const refresh = tokens.take()
+    if (!refresh) {
       stop(unauthorized)
       return
     }
-    refreshedInStreak = true
     report(unauthorized)
     if (gen !== generation) return
     enter('reconnecting')
     if (gen !== generation) return
     const refreshing = session
-    let token: string | null | undefined
+    let answer: string | null | undefined
     try {
-      token = await refresh(unauthorized)
+      answer = await refresh(unauthorized)
     } catch (cause) {
       if (gen !== generation) return
       stop(new SseError('unauthorized', `onUnauthorized threw: ${String(cause)}`, { status: failed.status, cause }))
       return
     }
+    const token = freshToken(answer)
     if (gen !== generation || transport !== null || !wanted) {
       // Only a hidden-tab pause came in between: the resume (or the attempt it started) needs the new
       // token. close(), restart() or open() decide on their own.
-      if (session === refreshing && wanted && typeof token === 'string' && token !== '') tokenOverride = token
+      if (session === refreshing && wanted && token) tokens.keep(token)
       return
     }
-    if (typeof token !== 'string' || token === '') {
-      tokenOverride = undefined
+    tokens.keep(token)
+    if (!token) {
       stop(unauthorized)
       return
     }
-    tokenOverride = token
     attempt++
     log('token refreshed, retrying')
     startAttempt()
@@ -403,7 +400,7 @@ export function createConnection(options: CreateConnectionOptions, callbacks: Co
     wanted = false
     session++
     // The next open() may be another user's: a refreshed token of this one must not outlive it.
-    tokenOverride = undefined
+    tokens.keep(undefined)
     generation++
     stopTransport()
     retry.cancel(true)
@@ -452,7 +449,7 @@ export function createConnection(options: CreateConnectionOptions, callbacks: Co
     } else if (pausedHidden) {
       pausedHidden = false
       // Shown again: a new streak, so a token that expired while hidden can still be refreshed.
-      refreshedInStreak = false
+      tokens.newStreak()
       log('visible: resuming')
       retryNow()
     }
@@ -465,7 +462,7 @@ export function createConnection(options: CreateConnectionOptions, callbacks: Co
   function begin(): void {
     wanted = true
     session++
-    refreshedInStreak = false
+    tokens.newStreak()
     listen(true)
     if (isHidden(options)) {
       pausedHidden = true
@@ -500,7 +497,7 @@ export function createConnection(options: CreateConnectionOptions, callbacks: Co
       enter('closed')
     },
     restart(): void {
-      tokenOverride = undefined
+      tokens.keep(undefined)
       attempt = 0
       log('restart')
       begin()

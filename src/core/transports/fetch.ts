@@ -199,10 +199,13 @@ function checkUrl(url: string): void {
   try {
     parsed = new URL(url, base)
   } catch (cause) {
-    throw new SseError('config', 'The stream URL cannot be parsed (see the cause)', { cause })
+    throw new SseError('config', __DEV__ ? 'The stream URL cannot be parsed (see the cause)' : 'Bad URL', { cause })
   }
   if (parsed.username !== '' || parsed.password !== '') {
-    throw new SseError('config', 'fetch refuses a URL with credentials in it: send them as headers or cookies')
+    throw new SseError(
+      'config',
+      __DEV__ ? 'fetch refuses a URL with credentials in it: send them as headers or cookies' : 'A URL with credentials',
+    )
   }
 }
 
@@ -211,13 +214,15 @@ function checkHeaders(headers: Record<string, string>): void {
   for (const [name, value] of Object.entries(headers)) {
     // The Fetch standard: a name is an HTTP token; a value is a byte string without NUL, CR or LF.
     if (!/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(name)) {
-      throw new SseError('config', `fetch refuses the request header name "${name}"`)
+      throw new SseError('config', __DEV__ ? `fetch refuses the request header name "${name}"` : `Bad header name "${name}"`)
     }
     if (/[^\x01-\x09\x0b\x0c\x0e-\xff]/.test(String(value))) {
       // Not the value in the message: it may be the token.
       throw new SseError(
         'config',
-        `fetch refuses the value of the request header "${name}": it takes characters up to U+00FF and no line breaks`,
+        __DEV__
+          ? `fetch refuses the value of the request header "${name}": it takes characters up to U+00FF and no line breaks`
+          : `Bad value of header "${name}"`,
       )
     }
   }

@@ -201,7 +201,7 @@ export function createConnection(options: CreateConnectionOptions, callbacks: Co
     try {
       request = buildRequest(options, viaEventSource, tokens.token, resumePoint)
     } catch (cause) {
-      return failConnection(toConfigError(cause, 'Reading the options failed'))
+      return failConnection(toConfigError(cause, __DEV__ ? 'Reading the options failed' : ''))
     }
     watchdog.touch()
     log('connecting', request.url, request.lastEventId ? `from id ${request.lastEventId}` : '')
@@ -210,7 +210,7 @@ export function createConnection(options: CreateConnectionOptions, callbacks: Co
     } catch (cause) {
       // A request that cannot even be built (a header value fetch refuses, a malformed URL) fails the
       // same way on every attempt: retrying would loop forever without reaching the server.
-      return failConnection(toConfigError(cause, 'Could not build the request'))
+      return failConnection(toConfigError(cause, __DEV__ ? 'Could not build the request' : ''))
     }
     watchdog.start()
   }

@@ -109,8 +109,8 @@ export function createConnection(options: CreateConnectionOptions, callbacks: Co
   let snapshot: ConnectionState | null = null
 
   /**
-   * Bumped by every new attempt, hidden-tab pause and close: a callback of an older attempt, or a step
-   * whose app callback closed or restarted the connection, sees another value and stops there.
+   * Bumped by every new attempt, hidden-tab pause, close and giving up: a callback of an older attempt,
+   * or a step whose app callback closed or restarted the connection, sees another value and stops there.
    */
   let generation = 0
   /** Generation of the attempt whose bytes the parser is reading. */
@@ -141,7 +141,9 @@ export function createConnection(options: CreateConnectionOptions, callbacks: Co
   const tokens = createTokenRefresh(options)
   const retry = createRetryWait(connect)
   // Comments are invisible to EventSource, so a quiet but healthy stream would look dead there.
-  const watchdog = createWatchdog(viaEventSource ? 0 : heartbeatTimeout, (dead) => onFailure(generation, { error: dead }))
+  const watchdog = createWatchdog(viaEventSource ? 0 : heartbeatTimeout, (dead) => {
+    onFailure(generation, { error: dead })
+  })
   const listen = browserSignals({ online: onOnline, offline: onOffline, visibilitychange: onVisibilityChange }, options)
 
   return {
@@ -322,7 +324,8 @@ export function createConnection(options: CreateConnectionOptions, callbacks: Co
       answer = await refresh(unauthorized)
     } catch (cause) {
       if (gen !== generation) return
-      return failConnection(new SseError('unauthorized', `onUnauthorized threw: ${String(cause)}`, { status: failed.status, cause }))
+      const { status } = failed
+      return failConnection(new SseError('unauthorized', `onUnauthorized threw: ${String(cause)}`, { status, cause }))
     }
     const token = freshToken(answer)
     if (gen !== generation || transport !== null || !wanted) {

@@ -10,6 +10,7 @@ export interface Watchdog {
   touch(): void
   /** Starts watching the silence since the last {@link Watchdog.touch}; a timeout of 0 or less never does. */
   start(): void
+  /** Stops watching (the attempt ended). */
   stop(): void
 }
 

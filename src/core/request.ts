@@ -17,14 +17,18 @@ export function buildRequest(
   resumePoint: () => string,
 ): TransportRequest {
   const url = read(options.url)
-  if (typeof url !== 'string' || url === '') throw new SseError('config', __DEV__ ? 'The `url` option is empty' : 'No url')
+  if (typeof url !== 'string' || url === '') {
+    throw new SseError('config', __DEV__ ? 'The `url` option is empty' : 'No url')
+  }
   const method = options.method ?? defaultMethod
   const body = read(options.body)
   // fetch would reject every attempt: a retry loop that can never succeed.
   if (body != null && !viaEventSource && /^(GET|HEAD)$/i.test(method)) {
     throw new SseError(
       'config',
-      __DEV__ ? `A request body needs a method that takes one, e.g. method: 'POST' (got ${method})` : `A body with ${method}`,
+      __DEV__
+        ? `A request body needs a method that takes one, e.g. method: 'POST' (got ${method})`
+        : `A body with ${method}`,
     )
   }
   const lastEventId = resumePoint()
@@ -43,5 +47,6 @@ export function buildRequest(
 
 /** What a failed set-up threw, as a `config` error; `what` names the step in development builds. */
 export function toConfigError(cause: unknown, what: string): SseError {
-  return cause instanceof SseError ? cause : new SseError('config', __DEV__ ? `${what}: ${String(cause)}` : String(cause), { cause })
+  if (cause instanceof SseError) return cause
+  return new SseError('config', __DEV__ ? `${what}: ${String(cause)}` : String(cause), { cause })
 }

@@ -56,7 +56,8 @@ export function startFetchTransport(
     const type = response.headers.get('content-type') ?? ''
     if (!/^\s*text\/event-stream\s*(;|$)/i.test(type)) {
       void response.body?.cancel().catch(noop)
-      return fail(new SseError('content-type', `Expected text/event-stream, got ${type || 'no content type'}`, { status: 200 }))
+      const got = type || 'no content type'
+      return fail(new SseError('content-type', `Expected text/event-stream, got ${got}`, { status: 200 }))
     }
     if (!response.body) return fail(new SseError('stream-ended', 'The response has no body', { status: 200 }))
     handlers.onOpen()

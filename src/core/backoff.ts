@@ -1,3 +1,5 @@
+// How long to wait before a reconnect: jittered exponential backoff, and the server's Retry-After header
+// read as a delay.
 import type { ReconnectOptions } from './connectionOptions'
 
 /**

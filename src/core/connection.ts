@@ -1,11 +1,22 @@
+// One resilient SSE connection, as the order of events from open() to close(): named transitions over
+// a few fields. The mechanics are beside it: the request (request.ts), the transports, the wait before
+// a reconnect (retry.ts), the heartbeat (heartbeat.ts), the 401 rule (tokenRefresh.ts) and the
+// browser's signals (browserSignals.ts).
 import { backoffDelay } from './backoff'
-import { read, resolveReconnect } from './connectionOptions'
-import type { ConnectionOptions, ReconnectOptions } from './connectionOptions'
+import { browserSignals, isHidden, isOffline } from './browserSignals'
+import { defaultHeartbeatTimeout, resolveReconnect } from './connectionOptions'
+import type { ConnectionOptions } from './connectionOptions'
 import { SseError } from './errors'
+import { guarded } from './guard'
+import { createWatchdog, quietStreamGrace } from './heartbeat'
+import { createDebugLog } from './log'
 import { createSseParser } from './parser'
 import type { RawSseMessage } from './protocol'
-import { startEventSourceTransport } from './transports/eventSource'
-import { startFetchTransport } from './transports/fetch'
+import { buildRequest, toConfigError } from './request'
+import { createRetryWait } from './retry'
+import { startTimer } from './timer'
+import { createTokenRefresh, freshToken } from './tokenRefresh'
+import { startTransport } from './transports/start'
 import type { TransportFailure, TransportHandle, TransportHandlers, TransportRequest } from './transports/types'
 
 /** Lifecycle of the connection. */
@@ -75,22 +86,20 @@ export type CreateConnectionOptions = ConnectionOptions & {
   resumeFrom?: () => string
 }
 
-const LOG_PREFIX = '[vue-sse-hub]'
-/** Longest delay timers keep: beyond it (~24.8 days) they fire at once, so a huge wait would spin. */
-const MAX_TIMER_DELAY = 2_147_483_647
-
 /**
  * Creates a connection that keeps one SSE stream alive: backoff with jitter, resume from the last
  * event id, heartbeat watchdog, 401 refresh, offline and hidden-tab awareness. Nothing happens
  * until `open()`; safe to create during SSR.
  */
 export function createConnection(options: CreateConnectionOptions, callbacks: ConnectionCallbacks = {}): SseConnection {
-  const reconnect: Required<ReconnectOptions> | false = resolveReconnect(options.reconnect)
-  const heartbeatTimeout = options.heartbeatTimeout ?? 45_000
+  const reconnect = resolveReconnect(options.reconnect)
+  const heartbeatTimeout = options.heartbeatTimeout ?? defaultHeartbeatTimeout
   const viaEventSource = options.transport === 'eventsource'
   const environment = options.environment ?? {}
   const debug = options.debug === true
+  const log = createDebugLog(debug)
 
+  // The observable state; `snapshot` is the copy last handed out.
   let status: SseStatus = 'idle'
   let attempt = 0
   let error: SseError | null = null
@@ -99,30 +108,23 @@ export function createConnection(options: CreateConnectionOptions, callbacks: Co
   let reconnects = 0
   let snapshot: ConnectionState | null = null
 
-  /** Bumped by every new attempt and by close(): callbacks of older attempts are ignored. */
+  /**
+   * Bumped by every new attempt, hidden-tab pause, close and giving up: a callback of an older attempt,
+   * or a step whose app callback closed or restarted the connection, sees another value and stops there.
+   */
   let generation = 0
   /** Generation of the attempt whose bytes the parser is reading. */
   let feedGeneration = 0
-  let transport: TransportHandle | null = null
-  /** The user wants a connection (open() without a later close()). */
-  let wanted = false
-  let everOpened = false
-  let serverRetry: number | null = null
-  /** Token returned by onUnauthorized; used instead of `options.token` until restart() or close(). */
-  let tokenOverride: string | undefined
   /** Changes on open(), restart(), close() and giving up; not on a hidden-tab pause, unlike `generation`. */
   let session = 0
-  /** onUnauthorized was already called in this streak of failures. */
-  let refreshedInStreak = false
-  let retryTimer: ReturnType<typeof setTimeout> | undefined
-  /** Until when (ms since epoch) the server asked to wait with `Retry-After`; 0 when it did not. */
-  let retryNotBefore = 0
-  let waitingForOnline = false
+  /** The app wants a connection (open() without a later close()). */
+  let wanted = false
+  let everOpened = false
   let pausedHidden = false
-  let listening = false
-
-  let watchdogTimer: ReturnType<typeof setTimeout> | undefined
-  let lastByteAt = 0
+  let transport: TransportHandle | null = null
+  let serverRetry: number | null = null
+  /** A quiet EventSource stream's time to prove itself (see onOpen). */
+  let graceTimer: ReturnType<typeof setTimeout> | undefined
 
   const parser = createSseParser({
     maxBufferSize: options.maxBufferSize,
@@ -131,456 +133,18 @@ export function createConnection(options: CreateConnectionOptions, callbacks: Co
       serverRetry = ms
       log('server retry', ms)
       // A `retry:` line is the server speaking SSE too, often the first thing a stream sends.
-      if (feedGeneration === generation) streamIsGood()
+      serverSpoke()
     },
-    onComment() {
-      if (feedGeneration === generation) streamIsGood()
-    },
-    onError(parseError) {
-      fail(feedGeneration, { error: parseError })
-    },
+    onComment: serverSpoke,
+    onError: (parseError) => onFailure(feedGeneration, { error: parseError }),
   })
-
-  function log(...args: unknown[]): void {
-    if (debug) console.debug(LOG_PREFIX, ...args)
-  }
-
-  function getState(): ConnectionState {
-    // Per-message fields are compared on read, so messages themselves never allocate a state.
-    if (snapshot === null || snapshot.lastEventId !== parser.lastEventId || snapshot.lastMessageAt !== lastMessageAt) {
-      snapshot = { status, lastEventId: parser.lastEventId, attempt, error, openedAt, lastMessageAt, reconnects }
-    }
-    return snapshot
-  }
-
-  function changed(): void {
-    snapshot = null
-    guard(callbacks.onStateChange, getState())
-  }
-
-  function setStatus(next: SseStatus): void {
-    if (next === status) return
-    log('status', status, '->', next)
-    enter(next)
-  }
-
-  /** Sets the status and notifies even when it is unchanged (the attempt or the error moved). */
-  function enter(next: SseStatus): void {
-    status = next
-    changed()
-  }
-
-  function report(reported: SseError): void {
-    error = reported
-    log('error', reported.kind, reported.status ?? '', reported.message)
-    guard(callbacks.onError, reported)
-  }
-
-  /** Runs a user callback; a throw becomes a `handler` error instead of breaking the stream. */
-  function guard<T>(callback: ((value: T) => void) | undefined, value: T): void {
-    try {
-      callback?.(value)
-    } catch (cause) {
-      log('a callback threw', cause)
-      try {
-        callbacks.onError?.(new SseError('handler', `A connection callback threw: ${String(cause)}`, { cause }))
-      } catch {
-        // onError itself threw: nothing is left to tell.
-      }
-    }
-  }
-
-  function deliver(message: RawSseMessage): void {
-    // A callback may close or restart the connection in the middle of a chunk.
-    if (feedGeneration !== generation || !streamIsGood()) return
-    lastMessageAt = Date.now()
-    if (debug) log('message', message.event, message.lastEventId, message.data)
-    guard(callbacks.onMessage, message)
-  }
-
-  /**
-   * The stream delivered an event, a comment or a `retry:` line: a good open, so the streak of
-   * failures is over. A server that answers 200 and closes at once never gets here and is backed off
-   * like any failure.
-   * Returns false when onStateChange closed or restarted the connection.
-   */
-  function streamIsGood(): boolean {
-    if (attempt === 0) return true
-    attempt = 0
-    const gen = generation
-    log('the stream delivers: attempt counter reset')
-    changed()
-    return gen === generation
-  }
-
-  // --- attempts -------------------------------------------------------------------------------
-
-  function startAttempt(): void {
-    clearRetryTimer()
-    stopTransport()
-    waitingForOnline = false
-    retryNotBefore = 0
-    const gen = ++generation
-    setStatus(everOpened || attempt > 0 ? 'reconnecting' : 'connecting')
-    // onStateChange may have closed or restarted the connection: that call decides now.
-    if (gen !== generation) return
-
-    let request: TransportRequest
-    try {
-      request = buildRequest()
-    } catch (cause) {
-      stop(toConfigError(cause, 'Reading the options failed'))
-      return
-    }
-    lastByteAt = Date.now()
-    log('connecting', request.url, request.lastEventId ? `from id ${request.lastEventId}` : '')
-
-    const handlers: TransportHandlers = {
-      onOpen: () => onOpen(gen),
-      onChunk: (chunk) => {
-        if (gen !== generation) return
-        lastByteAt = Date.now()
-        feedGeneration = gen
-        parser.feed(chunk)
-      },
-      onMessage: (message) => {
-        if (gen !== generation) return
-        lastByteAt = Date.now()
-        feedGeneration = gen
-        // A new EventSource starts with an empty id buffer; keep ours until the server sends one (or
-        // clears it with an empty `id:`).
-        if (message.lastEventId !== '' || message.id === '') parser.lastEventId = message.lastEventId
-        else message.lastEventId = parser.lastEventId
-        deliver(message)
-      },
-      onFailure: (failure) => fail(gen, failure),
-    }
-
-    try {
-      // The environment's keys are the globals' names.
-      const api = viaEventSource ? 'EventSource' : 'fetch'
-      const impl = environment[api] ?? globalThis[api]
-      if (typeof impl !== 'function') throw new SseError('config', `${api} is not available here`)
-      transport = viaEventSource
-        ? startEventSourceTransport(request, handlers, impl as typeof EventSource)
-        : startFetchTransport(request, handlers, impl as typeof fetch)
-    } catch (cause) {
-      // A request that cannot even be built (a header value fetch refuses, a malformed URL) fails the
-      // same way on every attempt: retrying would loop forever without reaching the server.
-      stop(toConfigError(cause, 'Could not build the request'))
-      return
-    }
-    // Comments are invisible to EventSource, so a quiet but healthy stream would look dead there.
-    if (heartbeatTimeout > 0 && !viaEventSource) armWatchdog(heartbeatTimeout)
-  }
-
-  function buildRequest(): TransportRequest {
-    const url = read(options.url)
-    if (typeof url !== 'string' || url === '') throw new SseError('config', 'The `url` option is empty')
-    const method = options.method ?? 'GET'
-    const body = read(options.body)
-    // fetch would reject every attempt: a retry loop that can never succeed.
-    if (body != null && !viaEventSource && /^(GET|HEAD)$/i.test(method)) {
-      throw new SseError('config', `A request body needs a method that takes one, e.g. method: 'POST' (got ${method})`)
-    }
-    // The stream goes on from the owner's resume point: events without an id of their own carry it.
-    if (options.resumeFrom) parser.lastEventId = options.resumeFrom()
-    return {
-      url,
-      method,
-      headers: read(options.headers) ?? {},
-      body,
-      withCredentials: options.withCredentials === true,
-      token: tokenOverride ?? read(options.token),
-      lastEventId: parser.lastEventId,
-      tokenParam: options.tokenParam ?? 'token',
-      lastEventIdParam: options.lastEventIdParam ?? 'lastEventId',
-    }
-  }
-
-  function onOpen(gen: number): void {
-    if (gen !== generation) return
-    if (everOpened) reconnects++
-    everOpened = true
-    // `attempt` stays until the stream delivers something (streamIsGood).
-    error = null
-    refreshedInStreak = false
-    openedAt = Date.now()
-    lastByteAt = openedAt
-    log('open')
-    enter('open')
-    // EventSource hides comments and `retry:`: a quiet stream proves itself by staying open as long
-    // as the server may be silent, or it would count as a failure when it ends.
-    if (gen === generation && viaEventSource && attempt > 0) {
-      watchdogTimer = setTimeout(() => {
-        watchdogTimer = undefined
-        if (transport !== null) streamIsGood()
-      }, quietStreamGrace())
-    }
-  }
-
-  function quietStreamGrace(): number {
-    if (heartbeatTimeout > 0) return Math.min(heartbeatTimeout, MAX_TIMER_DELAY)
-    return reconnect === false ? 0 : Math.min(reconnect.maxDelay, MAX_TIMER_DELAY)
-  }
-
-  function fail(gen: number, failure: TransportFailure): void {
-    if (gen !== generation || transport === null) return
-    const failed = failure.error
-    stopTransport()
-    openedAt = null
-    const code = failed.status ?? 0
-
-    if (failed.kind === 'http' && (code === 401 || code === 403)) {
-      void refreshToken(gen, failed)
-      return
-    }
-    // 204 (the server says stop) and the other client errors are final.
-    const retryable =
-      failed.kind !== 'http' || code === 408 || code === 429 || (code >= 500 && code <= 599)
-    if (!retryable) {
-      stop(failed)
-      return
-    }
-    report(failed)
-    // onError may have closed or restarted the connection.
-    if (gen !== generation) return
-    scheduleRetry(failure.retryAfter ?? null)
-  }
-
-  async function refreshToken(gen: number, failed: SseError): Promise<void> {
-    const unauthorized = new SseError('unauthorized', failed.message, { status: failed.status, cause: failed })
-    const refresh = options.onUnauthorized
-    if (!refresh || refreshedInStreak) {
-      stop(unauthorized)
-      return
-    }
-    refreshedInStreak = true
-    report(unauthorized)
-    if (gen !== generation) return
-    enter('reconnecting')
-    if (gen !== generation) return
-    const refreshing = session
-    let token: string | null | undefined
-    try {
-      token = await refresh(unauthorized)
-    } catch (cause) {
-      if (gen !== generation) return
-      stop(new SseError('unauthorized', `onUnauthorized threw: ${String(cause)}`, { status: failed.status, cause }))
-      return
-    }
-    if (gen !== generation || transport !== null || !wanted) {
-      // Only a hidden-tab pause came in between: the resume (or the attempt it started) needs the new
-      // token. close(), restart() or open() decide on their own.
-      if (session === refreshing && wanted && typeof token === 'string' && token !== '') tokenOverride = token
-      return
-    }
-    if (typeof token !== 'string' || token === '') {
-      tokenOverride = undefined
-      stop(unauthorized)
-      return
-    }
-    tokenOverride = token
-    attempt++
-    log('token refreshed, retrying')
-    startAttempt()
-  }
-
-  function scheduleRetry(retryAfter: number | null): void {
-    if (reconnect === false || ++attempt >= reconnect.maxAttempts) {
-      // Gives up for good; the error was already reported.
-      halt()
-      log('closed after', attempt, 'failed attempts')
-      enter('closed')
-      return
-    }
-    const gen = generation
-    retryNotBefore = retryAfter === null ? 0 : Date.now() + retryAfter
-    enter('reconnecting')
-    // onStateChange may have closed or restarted the connection.
-    if (gen !== generation) return
-    if (isOffline()) {
-      waitingForOnline = true
-      log('offline: waiting for the online event')
-      return
-    }
-    const delay = Math.max(retryAfter ?? 0, backoffDelay(attempt, serverRetry, reconnect, environment.random))
-    log('retry in', delay, 'ms (attempt', attempt, ')')
-    armRetry(delay)
-  }
-
-  function armRetry(delay: number): void {
-    clearRetryTimer()
-    retryTimer = setTimeout(() => {
-      retryTimer = undefined
-      startAttempt()
-    }, Math.min(delay, MAX_TIMER_DELAY))
-  }
-
-  /**
-   * Connects again without waiting out the backoff (back online, tab shown), but not before the time
-   * a server's `Retry-After` asked for: a 429/503 answered again at once helps nobody.
-   */
-  function retryNow(): void {
-    const wait = retryNotBefore - Date.now()
-    if (wait <= 0) {
-      startAttempt()
-      return
-    }
-    waitingForOnline = false
-    const gen = generation
-    setStatus('reconnecting')
-    if (gen !== generation) return
-    log('retry when the server\'s Retry-After ends, in', wait, 'ms')
-    armRetry(wait)
-  }
-
-  /** Gives up for good with `reported` as the error. */
-  function stop(reported: SseError): void {
-    halt()
-    const gen = generation
-    report(reported)
-    // onError may have opened it again: the new attempt's status stands.
-    if (gen !== generation) return
-    log('closed:', reported.kind)
-    enter('closed')
-  }
-
-  function halt(): void {
-    wanted = false
-    session++
-    // The next open() may be another user's: a refreshed token of this one must not outlive it.
-    tokenOverride = undefined
-    generation++
-    stopTransport()
-    clearRetryTimer()
-    waitingForOnline = false
-    retryNotBefore = 0
-    pausedHidden = false
-    listen(false)
-  }
-
-  function stopTransport(): void {
-    stopWatchdog()
-    const current = transport
-    transport = null
-    current?.abort()
-    // A callback may stop the stream in the middle of a chunk: the rest of that chunk, which is never
-    // delivered, must not move the resume point either.
-    parser.reset()
-  }
-
-  function clearRetryTimer(): void {
-    clearTimeout(retryTimer)
-    retryTimer = undefined
-  }
-
-  // --- watchdog: one timer per period, re-armed lazily from lastByteAt --------------------------
-
-  function armWatchdog(delay: number): void {
-    watchdogTimer = setTimeout(checkWatchdog, Math.min(delay, MAX_TIMER_DELAY))
-  }
-
-  function checkWatchdog(): void {
-    watchdogTimer = undefined
-    if (transport === null) return
-    const idle = Date.now() - lastByteAt
-    if (idle < heartbeatTimeout) {
-      armWatchdog(heartbeatTimeout - idle)
-      return
-    }
-    fail(generation, {
-      error: new SseError('heartbeat', `No data for ${heartbeatTimeout} ms: the connection is considered dead`),
-    })
-  }
-
-  function stopWatchdog(): void {
-    clearTimeout(watchdogTimer)
-    watchdogTimer = undefined
-  }
-
-  // --- browser signals (all guarded: this module also runs in Node) -----------------------------
-
-  function isOffline(): boolean {
-    return typeof navigator !== 'undefined' && navigator.onLine === false
-  }
-
-  function isHidden(): boolean {
-    // Read each time (and at each open, by listen()): the hub's value follows the tab's role.
-    return options.pauseWhenHidden === true && typeof document !== 'undefined' && document.hidden === true
-  }
-
-  function onOnline(): void {
-    if (!wanted || pausedHidden) return
-    if (waitingForOnline || retryTimer !== undefined) {
-      log('online: reconnecting')
-      retryNow()
-    }
-  }
-
-  function onOffline(): void {
-    // A pending retry would only fail: wait for the online event instead.
-    if (retryTimer !== undefined) {
-      clearRetryTimer()
-      waitingForOnline = true
-      log('offline: waiting for the online event')
-    }
-  }
-
-  function onVisibility(): void {
-    if (!wanted) return
-    if (isHidden()) {
-      if (pausedHidden) return
-      pausedHidden = true
-      log('hidden: pausing')
-      generation++
-      stopTransport()
-      clearRetryTimer()
-      waitingForOnline = false
-      openedAt = null
-      snapshot = null
-      setStatus('idle')
-    } else if (pausedHidden) {
-      pausedHidden = false
-      // Shown again: a new streak, so a token that expired while hidden can still be refreshed.
-      refreshedInStreak = false
-      log('visible: resuming')
-      retryNow()
-    }
-  }
-
-  /** Adds (`on`) or removes the browser listeners, once each way. */
-  function listen(on: boolean): void {
-    if (listening === on) return
-    listening = on
-    const method = on ? 'addEventListener' : 'removeEventListener'
-    if (typeof window !== 'undefined' && typeof window[method] === 'function') {
-      window[method]('online', onOnline)
-      window[method]('offline', onOffline)
-    }
-    // Removing is unconditional: a listener that was never added is simply not found.
-    if ((!on || options.pauseWhenHidden) && typeof document !== 'undefined' && typeof document[method] === 'function') {
-      document[method]('visibilitychange', onVisibility)
-    }
-  }
-
-  // --- public API -------------------------------------------------------------------------------
-
-  function begin(): void {
-    wanted = true
-    session++
-    refreshedInStreak = false
-    listen(true)
-    if (isHidden()) {
-      pausedHidden = true
-      generation++
-      stopTransport()
-      clearRetryTimer()
-      setStatus('idle')
-      return
-    }
-    startAttempt()
-  }
+  const tokens = createTokenRefresh(options)
+  const retry = createRetryWait(connect)
+  // Comments are invisible to EventSource, so a quiet but healthy stream would look dead there.
+  const watchdog = createWatchdog(viaEventSource ? 0 : heartbeatTimeout, (dead) => {
+    onFailure(generation, { error: dead })
+  })
+  const listen = browserSignals({ online: onOnline, offline: onOffline, visibilitychange: onVisibilityChange }, options)
 
   return {
     get state(): Readonly<ConnectionState> {
@@ -604,7 +168,7 @@ export function createConnection(options: CreateConnectionOptions, callbacks: Co
       enter('closed')
     },
     restart(): void {
-      tokenOverride = undefined
+      tokens.keep(undefined)
       attempt = 0
       log('restart')
       begin()
@@ -615,8 +179,330 @@ export function createConnection(options: CreateConnectionOptions, callbacks: Co
       changed()
     },
   }
-}
 
-function toConfigError(cause: unknown, what: string): SseError {
-  return cause instanceof SseError ? cause : new SseError('config', `${what}: ${String(cause)}`, { cause })
+  /** open() and restart(): a new session, which connects at once unless the tab is hidden. */
+  function begin(): void {
+    wanted = true
+    session++
+    tokens.newStreak()
+    listen(true)
+    if (!isHidden(options)) return connect()
+    pause()
+    setStatus('idle')
+  }
+
+  // --- an attempt: connect, open, receive ---------------------------------------------------------
+
+  /** Starts an attempt: a request read fresh from the options, on a new transport. */
+  function connect(): void {
+    dropAttempt(true)
+    const gen = generation
+    // onStateChange may close or restart the connection: that call decides now.
+    if (!setStatus(everOpened || attempt > 0 ? 'reconnecting' : 'connecting')) return
+    let request: TransportRequest
+    try {
+      request = buildRequest(options, viaEventSource, tokens.token, resumePoint)
+    } catch (cause) {
+      return failConnection(toConfigError(cause, __DEV__ ? 'Reading the options failed' : ''))
+    }
+    watchdog.touch()
+    log('connecting', request.url, request.lastEventId ? `from id ${request.lastEventId}` : '')
+    try {
+      transport = startTransport(request, attemptHandlers(gen), viaEventSource, environment)
+    } catch (cause) {
+      // A request that cannot even be built (a header value fetch refuses, a malformed URL) fails the
+      // same way on every attempt: retrying would loop forever without reaching the server.
+      return failConnection(toConfigError(cause, __DEV__ ? 'Could not build the request' : ''))
+    }
+    watchdog.start()
+  }
+
+  /** The id to resume from: the owner's resume point when there is one; events without an id carry it. */
+  function resumePoint(): string {
+    if (options.resumeFrom) parser.lastEventId = options.resumeFrom()
+    return parser.lastEventId
+  }
+
+  /** The transport's callbacks for attempt `gen`: those of a replaced attempt are dropped. */
+  function attemptHandlers(gen: number): TransportHandlers {
+    return {
+      onOpen: () => onOpen(gen),
+      onChunk(chunk) {
+        if (receiving(gen)) parser.feed(chunk)
+      },
+      onMessage(message) {
+        if (!receiving(gen)) return
+        // A new EventSource starts with an empty id buffer; keep ours until the server sends one (or
+        // clears it with an empty `id:`).
+        if (message.lastEventId !== '' || message.id === '') parser.lastEventId = message.lastEventId
+        else message.lastEventId = parser.lastEventId
+        deliver(message)
+      },
+      onFailure: (failure) => onFailure(gen, failure),
+    }
+  }
+
+  /** Data of attempt `gen` arrived; false when that attempt was replaced. */
+  function receiving(gen: number): boolean {
+    if (gen !== generation) return false
+    watchdog.touch()
+    feedGeneration = gen
+    return true
+  }
+
+  function onOpen(gen: number): void {
+    if (gen !== generation) return
+    if (everOpened) reconnects++
+    everOpened = true
+    // `attempt` stays until the stream delivers something (streamIsGood).
+    error = null
+    tokens.newStreak()
+    openedAt = Date.now()
+    watchdog.touch()
+    log('open')
+    // EventSource hides comments and `retry:`: a quiet stream proves itself by staying open as long
+    // as the server may be silent, or it would count as a failure when it ends.
+    if (enter('open') && viaEventSource && attempt > 0) {
+      graceTimer = startTimer(() => transport !== null && streamIsGood(), quietStreamGrace(heartbeatTimeout, reconnect))
+    }
+  }
+
+  function deliver(message: RawSseMessage): void {
+    // A callback may close or restart the connection in the middle of a chunk.
+    if (feedGeneration !== generation || !streamIsGood()) return
+    lastMessageAt = Date.now()
+    if (debug) log('message', message.event, message.lastEventId, message.data)
+    notify(callbacks.onMessage, message)
+  }
+
+  /** A comment or a `retry:` line of the stream being read. */
+  function serverSpoke(): void {
+    if (feedGeneration === generation) streamIsGood()
+  }
+
+  /**
+   * The stream delivered an event, a comment or a `retry:` line: a good open, so the streak of
+   * failures is over. A server that answers 200 and closes at once never gets here and is backed off
+   * like any failure.
+   * Returns false when onStateChange closed or restarted the connection.
+   */
+  function streamIsGood(): boolean {
+    if (attempt === 0) return true
+    attempt = 0
+    log('the stream delivers: attempt counter reset')
+    return changed()
+  }
+
+  // --- failure: refresh the token, back off, or give up -------------------------------------------
+
+  function onFailure(gen: number, failure: TransportFailure): void {
+    if (gen !== generation || transport === null) return
+    const failed = failure.error
+    stopTransport()
+    openedAt = null
+    const code = failed.status ?? 0
+    if (failed.kind === 'http' && (code === 401 || code === 403)) {
+      void refreshToken(gen, failed)
+      return
+    }
+    // 204 (the server says stop) and the other client errors are final.
+    const retryable = failed.kind !== 'http' || code === 408 || code === 429 || (code >= 500 && code <= 599)
+    if (!retryable) return failConnection(failed)
+    // onError may close or restart the connection.
+    if (report(failed)) scheduleReconnect(failure.retryAfter ?? null)
+  }
+
+  /** 401/403: asks onUnauthorized for a token once per streak of failures; retries with it, or stops. */
+  async function refreshToken(gen: number, failed: SseError): Promise<void> {
+    const unauthorized = new SseError('unauthorized', failed.message, { status: failed.status, cause: failed })
+    const refresh = tokens.take()
+    if (!refresh) return failConnection(unauthorized)
+    if (!report(unauthorized) || !enter('reconnecting')) return
+    const refreshing = session
+    let answer: string | null | undefined
+    try {
+      answer = await refresh(unauthorized)
+    } catch (cause) {
+      if (gen !== generation) return
+      const { status } = failed
+      return failConnection(new SseError('unauthorized', `onUnauthorized threw: ${String(cause)}`, { status, cause }))
+    }
+    const token = freshToken(answer)
+    if (gen !== generation || transport !== null || !wanted) {
+      // Only a hidden-tab pause came in between: the resume (or the attempt it started) needs the new
+      // token. close(), restart() or open() decide on their own.
+      if (session === refreshing && wanted && token) tokens.keep(token)
+      return
+    }
+    tokens.keep(token)
+    if (!token) return failConnection(unauthorized)
+    attempt++
+    log('token refreshed, retrying')
+    connect()
+  }
+
+  /** Waits out the backoff before the next attempt, or gives up after `maxAttempts` failures in a row. */
+  function scheduleReconnect(retryAfter: number | null): void {
+    if (reconnect === false || ++attempt >= reconnect.maxAttempts) {
+      // Gives up for good; the error was already reported.
+      halt()
+      log('closed after', attempt, 'failed attempts')
+      enter('closed')
+      return
+    }
+    retry.notBefore(retryAfter)
+    if (!enter('reconnecting')) return
+    if (isOffline()) return holdUntilOnline()
+    const delay = Math.max(retryAfter ?? 0, backoffDelay(attempt, serverRetry, reconnect, environment.random))
+    log('retry in', delay, 'ms (attempt', attempt, ')')
+    retry.after(delay)
+  }
+
+  /**
+   * Connects again without waiting out the backoff (back online, tab shown), but not before the time
+   * a server's `Retry-After` asked for: a 429/503 answered again at once helps nobody.
+   */
+  function reconnectNow(): void {
+    const wait = retry.remaining()
+    if (wait <= 0) return connect()
+    if (!setStatus('reconnecting')) return
+    log("retry when the server's Retry-After ends, in", wait, 'ms')
+    retry.after(wait)
+  }
+
+  /** Gives up for good with `reported` as the error. */
+  function failConnection(reported: SseError): void {
+    halt()
+    // onError may open it again: the new attempt's status stands.
+    if (!report(reported)) return
+    log('closed:', reported.kind)
+    enter('closed')
+  }
+
+  // --- stopping -----------------------------------------------------------------------------------
+
+  /** Ends all that open() started: the attempt, the wait for the next one, the browser listeners. */
+  function halt(): void {
+    wanted = false
+    session++
+    // The next open() may be another user's: a refreshed token of this one must not outlive it.
+    tokens.keep(undefined)
+    dropAttempt(true)
+    pausedHidden = false
+    listen(false)
+  }
+
+  /** A hidden tab lets go of its stream until it is shown again. */
+  function pause(): void {
+    pausedHidden = true
+    dropAttempt(false)
+  }
+
+  /**
+   * Ends the current attempt and the wait for the next; its callbacks are dropped from now on.
+   * A hidden-tab pause keeps the server's Retry-After (`forgetRetryAfter` false): it holds on return.
+   */
+  function dropAttempt(forgetRetryAfter: boolean): void {
+    generation++
+    stopTransport()
+    retry.cancel(forgetRetryAfter)
+  }
+
+  function stopTransport(): void {
+    watchdog.stop()
+    clearTimeout(graceTimer)
+    const current = transport
+    transport = null
+    current?.abort()
+    // A callback may stop the stream in the middle of a chunk: the rest of that chunk, which is never
+    // delivered, must not move the resume point either.
+    parser.reset()
+  }
+
+  // --- the browser's signals ----------------------------------------------------------------------
+
+  function onOnline(): void {
+    if (!wanted || pausedHidden || !retry.waiting) return
+    log('online: reconnecting')
+    reconnectNow()
+  }
+
+  function onOffline(): void {
+    // A pending retry would only fail: wait for the online event instead.
+    if (retry.waiting === 'timer') holdUntilOnline()
+  }
+
+  function holdUntilOnline(): void {
+    retry.holdUntilOnline()
+    log('offline: waiting for the online event')
+  }
+
+  function onVisibilityChange(): void {
+    if (!wanted) return
+    if (isHidden(options)) {
+      if (pausedHidden) return
+      log('hidden: pausing')
+      pause()
+      openedAt = null
+      snapshot = null
+      setStatus('idle')
+    } else if (pausedHidden) {
+      pausedHidden = false
+      // Shown again: a new streak, so a token that expired while hidden can still be refreshed.
+      tokens.newStreak()
+      log('visible: resuming')
+      reconnectNow()
+    }
+  }
+
+  // --- the state and the app's callbacks ----------------------------------------------------------
+
+  function getState(): ConnectionState {
+    // Per-message fields are compared on read, so messages themselves never allocate a state.
+    if (snapshot === null || snapshot.lastEventId !== parser.lastEventId || snapshot.lastMessageAt !== lastMessageAt) {
+      snapshot = { status, lastEventId: parser.lastEventId, attempt, error, openedAt, lastMessageAt, reconnects }
+    }
+    return snapshot
+  }
+
+  /** Sets the status, telling onStateChange only of a change; false as {@link changed}. */
+  function setStatus(next: SseStatus): boolean {
+    if (next === status) return true
+    log('status', status, '->', next)
+    return enter(next)
+  }
+
+  /** Sets the status and tells onStateChange even when it is unchanged (the attempt or the error moved). */
+  function enter(next: SseStatus): boolean {
+    status = next
+    return changed()
+  }
+
+  /** Tells onStateChange of a new state; false when it closed or restarted the connection meanwhile. */
+  function changed(): boolean {
+    snapshot = null
+    return notify(callbacks.onStateChange, getState())
+  }
+
+  /** Records and tells an error; false when onError closed or restarted the connection meanwhile. */
+  function report(reported: SseError): boolean {
+    error = reported
+    log('error', reported.kind, reported.status ?? '', reported.message)
+    return notify(callbacks.onError, reported)
+  }
+
+  /**
+   * Calls an app callback; a throw becomes a `handler` error instead of breaking the stream. False when
+   * the callback closed, restarted or paused the connection: the step that called it ends there.
+   */
+  function notify<T>(callback: ((value: T) => void) | undefined, value: T): boolean {
+    const gen = generation
+    guarded(() => callback?.(value), callbackThrew)
+    return gen === generation
+  }
+
+  function callbackThrew(cause: unknown): void {
+    log('a callback threw', cause)
+    callbacks.onError?.(new SseError('handler', `A connection callback threw: ${String(cause)}`, { cause }))
+  }
 }

@@ -46,7 +46,7 @@ export interface ConnectionOptions<Environment extends ConnectionEnvironment = C
   transport?: 'fetch' | 'eventsource'
   /**
    * HTTP method (fetch transport).
-   * @default 'GET'
+   * @default 'GET' ({@link defaultMethod})
    */
   method?: string
   /**
@@ -73,12 +73,12 @@ export interface ConnectionOptions<Environment extends ConnectionEnvironment = C
   token?: Getter<string | null | undefined>
   /**
    * Query parameter carrying the token on the eventsource transport.
-   * @default 'token'
+   * @default 'token' ({@link defaultTokenParam})
    */
   tokenParam?: string
   /**
    * Query parameter carrying the last event id when the eventsource transport reconnects.
-   * @default 'lastEventId'
+   * @default 'lastEventId' ({@link defaultLastEventIdParam})
    */
   lastEventIdParam?: string
   /**
@@ -89,7 +89,7 @@ export interface ConnectionOptions<Environment extends ConnectionEnvironment = C
   /**
    * No byte (comments included) for this long, in ms, means the connection is dead: abort and
    * reconnect. `0` disables the watchdog. Fetch transport only: EventSource hides comments.
-   * @default 45000
+   * @default 45000 ({@link defaultHeartbeatTimeout})
    */
   heartbeatTimeout?: number
   /**
@@ -109,7 +109,7 @@ export interface ConnectionOptions<Environment extends ConnectionEnvironment = C
   pauseWhenHidden?: boolean
   /**
    * Largest SSE line or event, in characters, before the stream is treated as broken.
-   * @default 16777216
+   * @default 16777216 ({@link defaultMaxBufferSize}, 16 MiB)
    */
   maxBufferSize?: number
   /**
@@ -123,6 +123,17 @@ export interface ConnectionOptions<Environment extends ConnectionEnvironment = C
    */
   environment?: Environment
 }
+
+/** Default of {@link ConnectionOptions.method}. */
+export const defaultMethod = 'GET'
+/** Default of {@link ConnectionOptions.tokenParam}. */
+export const defaultTokenParam = 'token'
+/** Default of {@link ConnectionOptions.lastEventIdParam}. */
+export const defaultLastEventIdParam = 'lastEventId'
+/** Default of {@link ConnectionOptions.heartbeatTimeout}, in ms: a proxy's idle timeout is often 60 s. */
+export const defaultHeartbeatTimeout = 45_000
+/** Default of {@link ConnectionOptions.maxBufferSize} and of the parser's, in characters. */
+export const defaultMaxBufferSize = 16 * 1024 * 1024
 
 /** Platform pieces, replaceable in tests and non-browser hosts. */
 export interface ConnectionEnvironment {
@@ -151,7 +162,6 @@ export const defaultReconnect: Readonly<Required<ReconnectOptions>> = /* @__PURE
   jitter: 0.5,
   maxAttempts: Number.POSITIVE_INFINITY,
 })
-
 
 /**
  * `reconnect` option to a full config, or `false`. A field given as `undefined` keeps its default

@@ -1,3 +1,6 @@
+// The SSE wire format, streaming: bytes or text in, events, comments and `retry:` values out, with the
+// last event id kept across events and across reconnects.
+import { defaultMaxBufferSize } from './connectionOptions'
 import type { RawSseMessage } from './protocol'
 import { SseError } from './errors'
 
@@ -22,7 +25,7 @@ export interface SseParserOptions {
   onError?: (error: SseError) => void
   /**
    * Largest pending line or event, in characters, before the stream is declared broken.
-   * @default 16 * 1024 * 1024
+   * @default 16777216 ({@link defaultMaxBufferSize}, 16 MiB)
    */
   maxBufferSize?: number
   /**
@@ -42,7 +45,6 @@ export interface SseParser {
   lastEventId: string
 }
 
-const DEFAULT_MAX_BUFFER = 16 * 1024 * 1024
 const LF = 10
 const CR = 13
 const SPACE = 32
@@ -57,7 +59,7 @@ const DIGITS = /^\d+$/
  */
 export function createSseParser(options: SseParserOptions): SseParser {
   const { onMessage, onRetry, onComment, onError } = options
-  const maxBufferSize = options.maxBufferSize ?? DEFAULT_MAX_BUFFER
+  const maxBufferSize = options.maxBufferSize ?? defaultMaxBufferSize
   let decoder: TextDecoder
   /** The start of a line whose end has not arrived yet, in pieces (joined once, when it ends). */
   let pending: string[]

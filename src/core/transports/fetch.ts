@@ -1,3 +1,5 @@
+// The fetch transport, for headers, any method and a body: one attempt's request, the checks of its
+// response, and the stream's bytes handed over in slices that never hold the page for long.
 import { parseRetryAfter } from '../backoff'
 import { SseError } from '../errors'
 import { isRecord } from '../isRecord'
@@ -32,14 +34,14 @@ export function startFetchTransport(
   const init = buildInit(request, controller.signal)
   let done = false
 
-  const fail = (failure: TransportFailure): void => {
+  const fail = (error: SseError, retryAfter?: number | null): void => {
     if (done) return
     done = true
-    handlers.onFailure(failure)
+    handlers.onFailure({ error, retryAfter })
   }
 
   void run().catch((cause: unknown) => {
-    fail({ error: new SseError('network', `The request failed: ${describe(cause)}`, { cause }) })
+    fail(new SseError('network', `The request failed: ${describe(cause)}`, { cause }))
   })
 
   async function run(): Promise<void> {
@@ -48,49 +50,20 @@ export function startFetchTransport(
     if (response.status !== 200) {
       const detail = await readDetail(response)
       const suffix = detail ? `: ${detail}` : response.statusText ? ` ${response.statusText}` : ''
-      fail({
-        error: new SseError('http', `The server answered ${response.status}${suffix}`, { status: response.status }),
-        retryAfter: parseRetryAfter(response.headers.get('retry-after')),
-      })
-      return
+      const error = new SseError('http', `The server answered ${response.status}${suffix}`, { status: response.status })
+      return fail(error, parseRetryAfter(response.headers.get('retry-after')))
     }
     const type = response.headers.get('content-type') ?? ''
     if (!/^\s*text\/event-stream\s*(;|$)/i.test(type)) {
       void response.body?.cancel().catch(noop)
-      fail({
-        error: new SseError('content-type', `Expected text/event-stream, got ${type || 'no content type'}`, {
-          status: 200,
-        }),
-      })
-      return
+      const got = type || 'no content type'
+      return fail(new SseError('content-type', `Expected text/event-stream, got ${got}`, { status: 200 }))
     }
-    if (!response.body) {
-      fail({ error: new SseError('stream-ended', 'The response has no body', { status: 200 }) })
-      return
-    }
+    if (!response.body) return fail(new SseError('stream-ended', 'The response has no body', { status: 200 }))
     handlers.onOpen()
-    const reader = response.body.getReader()
-    let busySince = monotonicNow()
-    // abort() (possibly from a handler, mid-read) sets `done`: both loops stop and the reader is cancelled.
-    while (!done) {
-      // A rejected read (abort, reset) lands in run()'s catch; after abort() `done` silences it.
-      const asked = monotonicNow()
-      const { value, done: ended } = await reader.read()
-      if (ended) {
-        fail({ error: new SseError('stream-ended', 'The server closed the stream') })
-        return
-      }
-      // A read that had to wait for the network starts a fresh task: a fresh budget.
-      if (monotonicNow() - asked > 1) busySince = monotonicNow()
-      for (let offset = 0; !done && offset < value.byteLength; offset += SLICE_BYTES) {
-        handlers.onChunk(value.byteLength <= SLICE_BYTES ? value : value.subarray(offset, offset + SLICE_BYTES))
-        if (!done && monotonicNow() - busySince >= TASK_BUDGET_MS) {
-          await yieldTask()
-          busySince = monotonicNow()
-        }
-      }
+    if (await pump(response.body.getReader(), handlers, () => done)) {
+      fail(new SseError('stream-ended', 'The server closed the stream'))
     }
-    void reader.cancel().catch(noop)
   }
 
   return {
@@ -100,6 +73,37 @@ export function startFetchTransport(
       controller.abort()
     },
   }
+}
+
+/**
+ * Hands the stream's bytes to `onChunk` until the server ends it (true) or `stopped()` (false). A
+ * burst arrives as megabytes in one read, or reads that resolve without waiting: it is cut into
+ * slices, and the page gets a task of its own every {@link TASK_BUDGET_MS} ms.
+ */
+async function pump(
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+  handlers: TransportHandlers,
+  stopped: () => boolean,
+): Promise<boolean> {
+  let busySince = monotonicNow()
+  // abort() (possibly from a handler, mid-read) stops both loops, and the reader is cancelled.
+  while (!stopped()) {
+    // A rejected read (abort, reset) lands in run()'s catch; after abort() it is silenced there.
+    const asked = monotonicNow()
+    const { value, done: ended } = await reader.read()
+    if (ended) return true
+    // A read that had to wait for the network starts a fresh task: a fresh budget.
+    if (monotonicNow() - asked > 1) busySince = monotonicNow()
+    for (let offset = 0; !stopped() && offset < value.byteLength; offset += SLICE_BYTES) {
+      handlers.onChunk(value.byteLength <= SLICE_BYTES ? value : value.subarray(offset, offset + SLICE_BYTES))
+      if (!stopped() && monotonicNow() - busySince >= TASK_BUDGET_MS) {
+        await yieldTask()
+        busySince = monotonicNow()
+      }
+    }
+  }
+  void reader.cancel().catch(noop)
+  return false
 }
 
 function buildInit(request: TransportRequest, signal: AbortSignal): RequestInit {
@@ -199,10 +203,13 @@ function checkUrl(url: string): void {
   try {
     parsed = new URL(url, base)
   } catch (cause) {
-    throw new SseError('config', 'The stream URL cannot be parsed (see the cause)', { cause })
+    throw new SseError('config', __DEV__ ? 'The stream URL cannot be parsed (see the cause)' : 'Bad URL', { cause })
   }
   if (parsed.username !== '' || parsed.password !== '') {
-    throw new SseError('config', 'fetch refuses a URL with credentials in it: send them as headers or cookies')
+    throw new SseError(
+      'config',
+      __DEV__ ? 'fetch refuses a URL with credentials in it: send them as headers or cookies' : 'A URL with credentials',
+    )
   }
 }
 
@@ -211,13 +218,15 @@ function checkHeaders(headers: Record<string, string>): void {
   for (const [name, value] of Object.entries(headers)) {
     // The Fetch standard: a name is an HTTP token; a value is a byte string without NUL, CR or LF.
     if (!/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(name)) {
-      throw new SseError('config', `fetch refuses the request header name "${name}"`)
+      throw new SseError('config', __DEV__ ? `fetch refuses the request header name "${name}"` : `Bad header name "${name}"`)
     }
     if (/[^\x01-\x09\x0b\x0c\x0e-\xff]/.test(String(value))) {
       // Not the value in the message: it may be the token.
       throw new SseError(
         'config',
-        `fetch refuses the value of the request header "${name}": it takes characters up to U+00FF and no line breaks`,
+        __DEV__
+          ? `fetch refuses the value of the request header "${name}": it takes characters up to U+00FF and no line breaks`
+          : `Bad value of header "${name}"`,
       )
     }
   }

@@ -164,13 +164,11 @@ export function createConnection(options: CreateConnectionOptions, callbacks: Co
       lastMessageAt = null
       everOpened = false
       if (!wasActive) return
-      log('closed by the app')
       enter('closed')
     },
     restart(): void {
       tokens.keep(undefined)
       attempt = 0
-      log('restart')
       begin()
     },
     setLastEventId(id: string): void {
@@ -259,7 +257,6 @@ export function createConnection(options: CreateConnectionOptions, callbacks: Co
     tokens.newStreak()
     openedAt = Date.now()
     watchdog.touch()
-    log('open')
     // EventSource hides comments and `retry:`: a quiet stream proves itself by staying open as long
     // as the server may be silent, or it would count as a failure when it ends.
     if (enter('open') && viaEventSource && attempt > 0) {
@@ -289,7 +286,6 @@ export function createConnection(options: CreateConnectionOptions, callbacks: Co
   function streamIsGood(): boolean {
     if (attempt === 0) return true
     attempt = 0
-    log('the stream delivers: attempt counter reset')
     return changed()
   }
 
@@ -337,7 +333,6 @@ export function createConnection(options: CreateConnectionOptions, callbacks: Co
     tokens.keep(token)
     if (!token) return failConnection(unauthorized)
     attempt++
-    log('token refreshed, retrying')
     connect()
   }
 
@@ -346,7 +341,6 @@ export function createConnection(options: CreateConnectionOptions, callbacks: Co
     if (reconnect === false || ++attempt >= reconnect.maxAttempts) {
       // Gives up for good; the error was already reported.
       halt()
-      log('closed after', attempt, 'failed attempts')
       enter('closed')
       return
     }
@@ -375,7 +369,6 @@ export function createConnection(options: CreateConnectionOptions, callbacks: Co
     halt()
     // onError may open it again: the new attempt's status stands.
     if (!report(reported)) return
-    log('closed:', reported.kind)
     enter('closed')
   }
 
@@ -441,7 +434,6 @@ export function createConnection(options: CreateConnectionOptions, callbacks: Co
     if (!wanted) return
     if (isHidden(options)) {
       if (pausedHidden) return
-      log('hidden: pausing')
       pause()
       openedAt = null
       snapshot = null
@@ -450,7 +442,6 @@ export function createConnection(options: CreateConnectionOptions, callbacks: Co
       pausedHidden = false
       // Shown again: a new streak, so a token that expired while hidden can still be refreshed.
       tokens.newStreak()
-      log('visible: resuming')
       reconnectNow()
     }
   }
@@ -468,7 +459,6 @@ export function createConnection(options: CreateConnectionOptions, callbacks: Co
   /** Sets the status, telling onStateChange only of a change; false as {@link changed}. */
   function setStatus(next: SseStatus): boolean {
     if (next === status) return true
-    log('status', status, '->', next)
     return enter(next)
   }
 
@@ -481,6 +471,7 @@ export function createConnection(options: CreateConnectionOptions, callbacks: Co
   /** Tells onStateChange of a new state; false when it closed or restarted the connection meanwhile. */
   function changed(): boolean {
     snapshot = null
+    log('state', status, 'attempt', attempt)
     return notify(callbacks.onStateChange, getState())
   }
 

@@ -28,11 +28,6 @@ export interface SseParserOptions {
    * @default 16777216 ({@link defaultMaxBufferSize}, 16 MiB)
    */
   maxBufferSize?: number
-  /**
-   * Last event id to start from (e.g. restored after a reconnect).
-   * @default ''
-   */
-  lastEventId?: string
 }
 
 /** A streaming SSE parser that takes bytes or text and tracks the last event id. */
@@ -41,7 +36,7 @@ export interface SseParser {
   feed(chunk: string | Uint8Array): void
   /** Starts a new stream (after a reconnect): drops partial input, keeps `lastEventId`. */
   reset(): void
-  /** The spec's last-event-id buffer: persists across events and across `reset()`. */
+  /** The spec's last-event-id buffer: persists across events and across `reset()`; set it to resume from an id. */
   lastEventId: string
 }
 
@@ -77,7 +72,7 @@ export function createSseParser(options: SseParserOptions): SseParser {
   /** Bumped by reset(), so a feed whose callback started a new stream drops the rest of its chunk. */
   let stream = 0
 
-  const state: SseParser = { lastEventId: options.lastEventId ?? '', feed, reset }
+  const state: SseParser = { lastEventId: '', feed, reset }
   reset()
   return state
 

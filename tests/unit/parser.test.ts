@@ -242,8 +242,9 @@ describe('createSseParser: chunk boundaries', () => {
 })
 
 describe('createSseParser: lastEventId and reset()', () => {
-  it('starts from options.lastEventId', () => {
-    const { parser, out } = collect({ lastEventId: '41' })
+  it('starts from the lastEventId it is given', () => {
+    const { parser, out } = collect()
+    parser.lastEventId = '41'
     expect(parser.lastEventId).toBe('41')
     parser.feed('data: a\n\nid: 42\ndata: b\n\n')
     expect(out.messages).toEqual([msg('a', 'message', '41'), msg('b', 'message', '42')])

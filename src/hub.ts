@@ -24,6 +24,8 @@ import { decodeMessage, isBuiltInType } from './core/protocol'
 import type { DecodedMessage, RawSseMessage, SseMessage } from './core/protocol'
 import { useSseStore } from './store/useSseStore'
 import type { SseStore } from './store/useSseStore'
+import { feedOf } from './store/storeFeed'
+import type { StoreFeed } from './store/storeFeed'
 
 /** The hub: one connection, its bus, its login watch. Created by `createSseHub` or `ssePlugin`. */
 export interface SseHub extends Pick<SseBus, 'on' | 'once' | 'off' | 'clear' | 'listenerCount'> {
@@ -106,7 +108,7 @@ export function createSseHub(options: SseHubOptions, context: SseHubContext = {}
 
   const bus = createBus({
     onError(error) {
-      getStore()?.countHandlerError()
+      getFeed()?.countHandlerError()
       report(error)
     },
   })
@@ -144,7 +146,7 @@ export function createSseHub(options: SseHubOptions, context: SseHubContext = {}
       return undefined
     }
     storeResolved = true
-    store.configure({ ...storeBounds, successStatuses })
+    feedOf(store).configure({ ...storeBounds, successStatuses })
     // What the user does to the alarms here, the other tabs of the group do too.
     stopSharingAlarms = store.$onAction(({ name, args, store: target, after }) => {
       if (applyingAck || !share) return
@@ -160,8 +162,13 @@ export function createSseHub(options: SseHubOptions, context: SseHubContext = {}
       }
     }, true)
     // Pinia may arrive after the stream started (plugin installed first): catch up.
-    store.setConnection({ ...toRelayedState(connection.state), lastEventId: resume.id, role })
+    feedOf(store).setConnection({ ...toRelayedState(connection.state), lastEventId: resume.id, role })
     return store
+  }
+
+  function getFeed(): StoreFeed | undefined {
+    const target = getStore()
+    return target && feedOf(target)
   }
 
   function getNotifier(): Notifier | undefined {
@@ -201,7 +208,7 @@ export function createSseHub(options: SseHubOptions, context: SseHubContext = {}
       decoded = new SseError('decode', `The decoder threw: ${cause instanceof Error ? cause.message : String(cause)}`, { cause })
     }
     if (decoded instanceof SseError) {
-      getStore()?.countMalformed()
+      getFeed()?.countMalformed()
       report(decoded)
       return null
     }
@@ -222,7 +229,7 @@ export function createSseHub(options: SseHubOptions, context: SseHubContext = {}
 
   function deliver(message: SseMessage, notifyHere: boolean): void {
     if (debug) console.debug(PREFIX, 'message', message.type, message.data)
-    getStore()?.apply(message, isBuiltInType(message.type))
+    getFeed()?.apply(message, isBuiltInType(message.type))
     bus.emit(message)
     if (notifyHere) getNotifier()?.notify(message)
   }
@@ -247,9 +254,9 @@ export function createSseHub(options: SseHubOptions, context: SseHubContext = {}
     shownStatus = state.status
     const target = getStore()
     if (!target) return
-    target.setConnection({ ...state, lastEventId: resume.id, role })
+    feedOf(target).setConnection({ ...state, lastEventId: resume.id, role })
     // `state.reconnects` is this login's count (relayed ones too); a store that missed some catches up.
-    while (target.stats.reconnects < state.reconnects) target.countReconnect()
+    while (target.stats.reconnects < state.reconnects) feedOf(target).countReconnect()
   }
 
   function absoluteUrl(): string {
@@ -260,7 +267,7 @@ export function createSseHub(options: SseHubOptions, context: SseHubContext = {}
   function startShare(): void {
     // Until the election settles this tab holds no connection; a previous login's role must not show.
     role = 'follower'
-    getStore()?.setConnection({ role })
+    getFeed()?.setConnection({ role })
     // Tab sharing is a chunk of its own, which an app with `share: false` never downloads. A logout,
     // another login or dispose while it loads makes this attempt stale.
     const attempt = ++shareAttempt
@@ -272,7 +279,7 @@ export function createSseHub(options: SseHubOptions, context: SseHubContext = {}
         if (attempt !== shareAttempt || !active || disposed) return
         report(new SseError('handler', `Tab sharing could not be loaded, this tab connects on its own: ${String(cause)}`, { cause }))
         role = 'solo'
-        getStore()?.setConnection({ role })
+        getFeed()?.setConnection({ role })
         connection.open()
       },
     )
@@ -289,13 +296,13 @@ export function createSseHub(options: SseHubOptions, context: SseHubContext = {}
       getSnapshot: () => getSnapshot(sharing.snapshotToText),
       onLead() {
         role = current.role === 'solo' ? 'solo' : 'leader'
-        getStore()?.setConnection({ role })
+        getFeed()?.setConnection({ role })
         connection.open()
       },
       onFollow() {
         role = 'follower'
         connection.close()
-        getStore()?.setConnection({ role })
+        getFeed()?.setConnection({ role })
       },
       onMessage: receiveRelayed,
       onState(state) {
@@ -308,7 +315,7 @@ export function createSseHub(options: SseHubOptions, context: SseHubContext = {}
         resume.handOver(snapshot.resumeId)
         const target = getStore()
         if (!target || typeof snapshot.data !== 'string') return
-        target.hydrate(JSON.parse(snapshot.data) as Parameters<SseStore['hydrate']>[0])
+        feedOf(target).hydrate(JSON.parse(snapshot.data) as Parameters<StoreFeed['hydrate']>[0])
         // The snapshot carries the leader's count of this login: it is the count here too.
         loginReconnects = Math.max(loginReconnects, target.stats.reconnects)
       },
@@ -344,7 +351,7 @@ export function createSseHub(options: SseHubOptions, context: SseHubContext = {}
 
   /** Leader side: the store and the resume point, for a tab that joins. */
   function getSnapshot(snapshotToText: typeof TabSharing.snapshotToText): GroupSnapshot {
-    const snapshot = getStore()?.snapshot()
+    const snapshot = getFeed()?.snapshot()
     const data =
       snapshot &&
       snapshotToText(snapshot, (what) => {
@@ -368,7 +375,7 @@ export function createSseHub(options: SseHubOptions, context: SseHubContext = {}
     getNotifier()
     if (options.share === false) {
       role = 'solo'
-      getStore()?.setConnection({ role })
+      getFeed()?.setConnection({ role })
       connection.open()
     } else {
       startShare()

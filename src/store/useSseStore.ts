@@ -51,6 +51,9 @@ export interface SseStoreConfig {
   successStatuses: ReadonlyArray<number | string>
 }
 
+/** Where the store keeps what only the hub calls (read it with `feedOf`); the package does not export it. */
+export const feedKey: unique symbol = Symbol('sse store feed')
+
 /**
  * The Pinia store (id `sse`) the hub feeds: connection state, calcs, alarms, SCADA and counters.
  *
@@ -195,10 +198,7 @@ export const useSseStore = /* @__PURE__ */ defineStore('sse', () => {
     syncStructure()
   }
 
-  /**
-   * Internal (called by the hub): counts and applies one decoded message. `known` is false for a
-   * messageType the library does not know.
-   */
+  /** Counts and applies one decoded message. `known` is false for a messageType the library does not know. */
   function apply(message: SseMessage, known: boolean): void {
     const now = Date.now()
     const counters = stats.value
@@ -219,7 +219,7 @@ export const useSseStore = /* @__PURE__ */ defineStore('sse', () => {
     }
   }
 
-  /** Internal (called by the hub): updates the connection state; unknown keys are ignored. */
+  /** Updates the connection state; unknown keys are ignored. */
   function setConnection(patch: Partial<ConnectionSnapshot>): void {
     const conn = connection.value
     for (const key of connectionKeys) {
@@ -232,22 +232,22 @@ export const useSseStore = /* @__PURE__ */ defineStore('sse', () => {
     }
   }
 
-  /** Internal (called by the hub): a message the decoder rejected. */
+  /** A message the decoder rejected. */
   function countMalformed(): void {
     stats.value.malformed++
   }
 
-  /** Internal (called by the hub): a listener threw. */
+  /** A listener threw. */
   function countHandlerError(): void {
     stats.value.handlerErrors++
   }
 
-  /** Internal (called by the hub): the connection reopened after a drop. */
+  /** The connection reopened after a drop. */
   function countReconnect(): void {
     stats.value.reconnects++
   }
 
-  /** Internal (called by the hub): sets the bounds and success rule, trimming the lists to new bounds. */
+  /** Sets the bounds and success rule, trimming the lists to new bounds. */
   function configure(options: Partial<SseStoreConfig>): void {
     if (options.maxAlarms !== undefined) config.maxAlarms = options.maxAlarms
     if (options.maxCalcs !== undefined) config.maxCalcs = options.maxCalcs
@@ -276,6 +276,10 @@ export const useSseStore = /* @__PURE__ */ defineStore('sse', () => {
     return ok
   }
 
+  // What the hub does beside what users do. Under a symbol, Pinia neither wraps these as actions (no
+  // `$onAction` round per message) nor puts them in the store's type or `$state`; `feedOf` reads them.
+  const feed = { apply, setConnection, countMalformed, countHandlerError, countReconnect, configure, snapshot, hydrate }
+
   return {
     /** The connection as this tab sees it (plain data, kept in step by the hub). */
     connection,
@@ -301,22 +305,7 @@ export const useSseStore = /* @__PURE__ */ defineStore('sse', () => {
     clearAlarms,
     /** Forgets the user's data (logout calls it); the live connection status stays. */
     reset,
-    /** Internal, called by the hub: counts and applies one decoded message. */
-    apply,
-    /** Internal, called by the hub: updates the connection state. */
-    setConnection,
-    /** Internal, called by the hub: a message the decoder rejected. */
-    countMalformed,
-    /** Internal, called by the hub: a listener threw. */
-    countHandlerError,
-    /** Internal, called by the hub: the connection reopened after a drop. */
-    countReconnect,
-    /** Internal, called by the hub: bounds and success rule. */
-    configure,
-    /** A plain, serialisable copy of calcs, alarms, SCADA and counters (for another tab). */
-    snapshot,
-    /** Merges a `snapshot()` from another tab; false when the value is not one. */
-    hydrate,
+    ...({ [feedKey]: feed } as object),
   }
 })
 

@@ -85,28 +85,16 @@ export interface SseStats {
 }
 
 /**
- * Bookkeeping that keeps every update O(1). It is derived from the data and rebuilt whenever the data
- * was replaced behind its back, so it is never part of a snapshot.
+ * The bound's queues and the counter behind run order and generated ids: what the data alone does not
+ * tell (two calcs may end in the same millisecond), kept beside it and never part of a snapshot.
  */
 export interface SseIndex {
-  /** Ids of running calcs, in the order their runs started. */
+  /** Ids of running calcs, in the order their runs started: the bound drops the first when none ended. */
   running: Set<string>
-  /** Ids of finished calcs, in the order they ended. */
+  /** Ids of finished calcs, in the order they ended: the bound drops the first. */
   finished: Set<string>
-  /** Ids per kind, in the order their runs started (the last one is the latest run). */
-  runs: Partial<Record<CalcKind, Set<string>>>
-  /** Id of the most recent run per kind. */
-  latest: Partial<Record<CalcKind, string>>
-  /** Changes whenever the set of calcs, the running ones or the latest per kind change (not on progress). */
-  version: number
-  /** Ids of the alarms in the list. */
-  alarmIds: Set<string>
-  unread: number
-  /** Source of generated alarm ids and of calc `seq`. */
+  /** Source of calc `seq` and of generated alarm ids. */
   counter: number
-  /** The objects the index was built for. */
-  calcs: Record<string, CalcRecord> | null
-  alarms: AlarmRecord[] | null
 }
 
 export interface SseState {
@@ -158,7 +146,7 @@ export function createStats(): SseStats {
 }
 
 export function createIndex(): SseIndex {
-  return { running: new Set(), finished: new Set(), runs: {}, latest: {}, version: 0, alarmIds: new Set(), unread: 0, counter: 0, calcs: null, alarms: null }
+  return { running: new Set(), finished: new Set(), counter: 0 }
 }
 
 /**
@@ -194,11 +182,9 @@ export function applyMessage(state: SseState, message: SseMessage, ctx: ApplyCon
   const type = message.type
   const calc = Object.hasOwn(calcMessageTypes, type) ? calcMessageTypes[type] : undefined
   if (calc !== undefined) {
-    ensureIndex(state)
     return applyCalc(state, message, calc[0], calc[1], ctx) ? 'calc' : null
   }
   if (isAlarmType(type)) {
-    ensureIndex(state)
     return addAlarm(state, message, ctx) ? 'alarm' : null
   }
   if (type === EventType.scada) {
@@ -226,7 +212,6 @@ function applyCalc(
 
   if (record === undefined || (phase === 'start' && (record.status !== 'running' || record.kind !== kind))) {
     // A new calc, or a new run of one that ended (or of another kind): it becomes the most recent.
-    const previousKind = record?.kind
     state.calcs[id] = {
       id,
       kind,
@@ -245,12 +230,6 @@ function applyCalc(
     index.finished.delete(id)
     index.running.delete(id)
     index.running.add(id)
-    if (previousKind !== undefined && previousKind !== kind) forgetRun(index, previousKind, id)
-    const runs = (index.runs[kind] ??= new Set())
-    runs.delete(id)
-    runs.add(id)
-    index.latest[kind] = id
-    index.version++
   }
 
   if (typeof data.calcName === 'string') record.name = data.calcName
@@ -267,7 +246,7 @@ function applyCalc(
     if (success) record.progress = 100
     record.endedAt = now
     // Re-adding moves it to the end: finished runs are dropped in the order they ended.
-    if (index.running.delete(id)) index.version++
+    index.running.delete(id)
     index.finished.delete(id)
     index.finished.add(id)
   }
@@ -289,33 +268,19 @@ function toProgress(value: unknown): number | null {
 }
 
 function enforceCalcBound(state: SseState, maxCalcs: number): void {
-  const index = state.index
-  const { running, finished } = index
+  const { running, finished } = state.index
   const max = bound(maxCalcs)
   while (running.size + finished.size > max) {
     // The finished run that ended longest ago; only when every kept calc runs, the oldest running one.
     const from = finished.size > 0 ? finished : running
     const id = from.values().next().value as string
     from.delete(id)
-    const kind = state.calcs[id]?.kind
     delete state.calcs[id]
-    index.version++
-    if (kind !== undefined) forgetRun(index, kind, id)
   }
-}
-
-function forgetRun(index: SseIndex, kind: CalcKind, id: string): void {
-  const runs = index.runs[kind]
-  if (runs === undefined || !runs.delete(id) || index.latest[kind] !== id) return
-  // The latest run of its kind went: the next latest is the last one left.
-  let last: string | undefined
-  for (const other of runs) last = other
-  index.latest[kind] = last
 }
 
 function addAlarm(state: SseState, message: SseMessage, ctx: ApplyContext): boolean {
   const data = asRecord(message.data) as AlarmPayload
-  const index = state.index
   const id = alarmId(state, message, data)
   if (id === null) return false
   const level = alarmLevels.includes(data.level) ? (data.level as AlarmLevel) : 'warning'
@@ -331,33 +296,33 @@ function addAlarm(state: SseState, message: SseMessage, ctx: ApplyContext): bool
     read: false,
     data,
   })
-  index.alarmIds.add(id)
-  index.unread++
   enforceAlarmBound(state, ctx.maxAlarms)
   return true
 }
 
 /** The new alarm's id, or null when the same alarm is already in the list. */
 function alarmId(state: SseState, message: SseMessage, data: AlarmPayload): string | null {
-  const ids = state.index.alarmIds
   const given = payloadId(data.alarmId)
-  if (given !== undefined) return ids.has(given) ? null : given
+  if (given !== undefined) return findAlarm(state, given) ? null : given
   if (message.id) {
     const id = `${message.type}-${message.id}`
-    if (!ids.has(id)) return id
+    const existing = findAlarm(state, id)
+    if (existing === undefined) return id
     // The event id persists across events without their own id, so only an equal payload is a repeat.
-    const existing = state.alarms.find((a) => a.id === id)
-    return samePayload(existing?.data, data) ? null : uniqueId(state, `${id}#`)
+    return samePayload(existing.data, data) ? null : uniqueId(state, `${id}#`)
   }
   return uniqueId(state, `${message.type}-#`)
 }
 
+function findAlarm(state: SseState, id: string): AlarmRecord | undefined {
+  return state.alarms.find((alarm) => alarm.id === id)
+}
+
 /** `base` (which ends with `#`) followed by the first counter value no alarm id uses. */
 function uniqueId(state: SseState, base: string): string {
-  const index = state.index
   let id: string
-  do id = base + ++index.counter
-  while (index.alarmIds.has(id))
+  do id = base + ++state.index.counter
+  while (findAlarm(state, id))
   return id
 }
 
@@ -372,25 +337,17 @@ function samePayload(a: unknown, b: unknown): boolean {
 
 function enforceAlarmBound(state: SseState, maxAlarms: number): void {
   const max = bound(maxAlarms)
-  const alarms = state.alarms
-  const index = state.index
-  while (alarms.length > max) {
-    const dropped = alarms.pop()!
-    index.alarmIds.delete(dropped.id)
-    if (!dropped.read) index.unread--
-  }
+  if (state.alarms.length > max) state.alarms.length = max
 }
 
 /** Trims the lists to new bounds (e.g. after the bounds were lowered). */
 export function enforceBounds(state: SseState, bounds: { maxAlarms: number; maxCalcs: number }): void {
-  ensureIndex(state)
   enforceAlarmBound(state, bounds.maxAlarms)
   enforceCalcBound(state, bounds.maxCalcs)
 }
 
 /** Marks the alarms with these ids read (replacing their records), in one pass; returns how many were unread. */
 export function acknowledgeAlarms(state: SseState, ids: Iterable<string>): number {
-  ensureIndex(state)
   const wanted = new Set(ids)
   const alarms = state.alarms
   let count = 0
@@ -400,55 +357,49 @@ export function acknowledgeAlarms(state: SseState, ids: Iterable<string>): numbe
       count++
     }
   }
-  state.index.unread -= count
   return count
 }
 
 /** Marks every alarm read (replacing the unread records); returns how many were unread. */
 export function acknowledgeAllAlarms(state: SseState): number {
-  ensureIndex(state)
-  const count = state.index.unread
-  if (count === 0) return 0
   const alarms = state.alarms
+  let count = 0
   alarms.forEach((alarm, i) => {
-    if (!alarm.read) alarms[i] = { ...alarm, read: true }
+    if (alarm.read) return
+    alarms[i] = { ...alarm, read: true }
+    count++
   })
-  state.index.unread = 0
   return count
 }
 
 /** Empties the alarm list. */
 export function clearAlarms(state: SseState): void {
   state.alarms.length = 0
-  state.index.alarmIds.clear()
-  state.index.unread = 0
-  state.index.alarms = state.alarms
 }
 
-/** Alarms not read yet. O(1). */
-export function unreadCount(state: SseState): number {
-  ensureIndex(state)
-  return state.index.unread
+/** Alarms not read yet. */
+export function unreadCount(state: Pick<SseState, 'alarms'>): number {
+  let count = 0
+  for (const alarm of state.alarms) if (!alarm.read) count++
+  return count
 }
 
-/** Running calcs, oldest run first. O(running calcs). */
-export function runningCalcs(state: SseState): CalcRecord[] {
-  ensureCalcIndex(state)
-  const running: CalcRecord[] = []
-  for (const id of state.index.running) {
+/** Running calcs, oldest run first. */
+export function runningCalcs(state: Pick<SseState, 'calcs'>): CalcRecord[] {
+  return Object.values(state.calcs)
+    .filter((record) => record.status === 'running')
+    .sort((a, b) => a.seq - b.seq)
+}
+
+/** The most recent run of a kind, whatever its id. */
+export function latestCalc(state: Pick<SseState, 'calcs'>, kind: CalcKind): CalcRecord | undefined {
+  let latest: CalcRecord | undefined
+  for (const id in state.calcs) {
     const record = state.calcs[id]
-    if (record !== undefined) running.push(record)
+    if (record.kind === kind && (latest === undefined || record.seq > latest.seq)) latest = record
   }
-  return running
+  return latest
 }
-
-/** The most recent run of a kind, whatever its id. O(1). */
-export function latestCalc(state: SseState, kind: CalcKind): CalcRecord | undefined {
-  ensureCalcIndex(state)
-  const id = state.index.latest[kind]
-  return id === undefined ? undefined : state.calcs[id]
-}
-
 
 /** A plain copy of the data (not the connection): serialisable, sharing nothing mutable with the state. */
 export function takeSnapshot(state: SseState): SseSnapshot {
@@ -470,7 +421,6 @@ export function takeSnapshot(state: SseState): SseSnapshot {
  */
 export function hydrateState(state: SseState, snapshot: unknown, bounds: { maxAlarms: number; maxCalcs: number }): boolean {
   if (!isSnapshot(snapshot)) return false
-  ensureIndex(state)
 
   const local = state.calcs
   const merged = Object.values(local)
@@ -510,8 +460,7 @@ export function hydrateState(state: SseState, snapshot: unknown, bounds: { maxAl
     if (typeof value === 'number' && value > state.stats[key]) state.stats[key] = value
   }
 
-  rebuildIndex(state)
-  state.index.counter = Math.max(state.index.counter, seq)
+  adoptCalcs(state)
   enforceBounds(state, bounds)
   return true
 }
@@ -529,23 +478,11 @@ function isRecordWith<T>(value: unknown, timeKey: 'updatedAt' | 'receivedAt'): v
   return isRecord(value) && typeof value.id === 'string' && typeof value[timeKey] === 'number'
 }
 
-/** Rebuilds the bookkeeping when the lists were replaced or changed outside these functions. */
-function ensureIndex(state: SseState): void {
-  const index = state.index
-  if (index.calcs !== state.calcs || index.alarms !== state.alarms || index.alarmIds.size !== state.alarms.length) {
-    rebuildIndex(state)
-  }
-}
-
 /**
- * `ensureIndex` for readers of calcs only: the alarm list is not read, so a computed over a calc getter
- * does not depend on it (an alarm does not recompute the running calcs).
+ * Takes calcs that came from elsewhere (a snapshot, a map set from outside) into the bound's queues:
+ * running ones in the order their runs started, finished ones in the order of their end times.
  */
-function ensureCalcIndex(state: SseState): void {
-  if (state.index.calcs !== state.calcs) rebuildIndex(state)
-}
-
-function rebuildIndex(state: SseState): void {
+export function adoptCalcs(state: Pick<SseState, 'calcs' | 'index'>): void {
   const index = state.index
   const records = Object.values(state.calcs).sort((a, b) => a.seq - b.seq)
   index.running = new Set(records.filter((r) => r.status === 'running').map((r) => r.id))
@@ -554,18 +491,7 @@ function rebuildIndex(state: SseState): void {
     .filter((r) => r.status !== 'running')
     .sort((a, b) => (a.endedAt ?? a.updatedAt) - (b.endedAt ?? b.updatedAt))
   index.finished = new Set(finished.map((r) => r.id))
-  index.latest = {}
-  index.runs = {}
-  for (const record of records) {
-    ;(index.runs[record.kind] ??= new Set()).add(record.id)
-    index.latest[record.kind] = record.id
-  }
-  index.version++
-  index.alarmIds = new Set(state.alarms.map((a) => a.id))
-  index.unread = state.alarms.filter((a) => !a.read).length
   index.counter = Math.max(index.counter, records.at(-1)?.seq ?? 0)
-  index.calcs = state.calcs
-  index.alarms = state.alarms
 }
 
 function bound(max: number): number {

@@ -9,6 +9,7 @@ import type { CalcKind, SseMessage } from '../core/protocol'
 import {
   acknowledgeAlarms,
   acknowledgeAllAlarms,
+  adoptCalcs,
   applyMessage,
   clearAlarms as clearAlarmList,
   createCalcMap,
@@ -69,7 +70,28 @@ export const useSseStore = /* @__PURE__ */ defineStore('sse', () => {
   // Calcs by id: a map without prototype, not itself reactive (Vue's proxies keep keys such as
   // `__proto__`, `__v_raw` or `__v_isReactive` for themselves, and ids come from the server), holding
   // reactive records. The ref is triggered when calcs come, go or start a new run, never on progress.
-  let calcMap = toCalcMap(initial.calcs)
+  let calcsMoved = false
+  // Every record written into the calc map is stored reactive, so changes made through what the
+  // reducers read back are seen.
+  const calcMapHandler: ProxyHandler<Record<string, CalcRecord>> = {
+    set(target, key, value) {
+      calcsMoved = true
+      return Reflect.set(target, key, typeof value === 'object' && value !== null ? reactive(value) : value)
+    },
+    deleteProperty(target, key) {
+      calcsMoved = true
+      return Reflect.deleteProperty(target, key)
+    },
+  }
+
+  /** The records as a calc map of this store (a proxy over a map without prototype). */
+  function newCalcMap(records: Record<string, CalcRecord>): Record<string, CalcRecord> {
+    const map = new Proxy(createCalcMap(), calcMapHandler)
+    if (isRecord(records)) for (const id of Object.keys(records)) map[id] = records[id]
+    return map
+  }
+
+  let calcMap = newCalcMap(initial.calcs)
   let triggerCalcs = noop
   const calcs: Ref<Record<string, CalcRecord>> = customRef((track, trigger) => {
     triggerCalcs = trigger
@@ -79,7 +101,10 @@ export const useSseStore = /* @__PURE__ */ defineStore('sse', () => {
         return calcMap
       },
       set(value) {
-        calcMap = toCalcMap(value)
+        if (value !== calcMap) calcMap = newCalcMap(value)
+        // Calcs set from outside join the bound's queues.
+        adoptCalcs(view)
+        calcsMoved = false
         trigger()
       },
     }
@@ -92,14 +117,6 @@ export const useSseStore = /* @__PURE__ */ defineStore('sse', () => {
   // The bounds and success rule, reused as the context of every message (`now` is set each time).
   const config: ApplyContext = { now: 0, ...defaultStoreOptions, successStatuses: defaultCalcOptions.successStatuses }
   let index: SseIndex = initial.index
-  // Mirrors `index.version`: the calc getters depend on it instead of on every record, so a progress
-  // message never recomputes them.
-  const calcStructure = shallowRef(0)
-  function syncStructure(): void {
-    if (calcStructure.value === index.version) return
-    calcStructure.value = index.version
-    triggerCalcs()
-  }
 
   // The reducers' view of the store: reads always go to the current values, whatever replaced them.
   const view: SseState = {
@@ -110,9 +127,7 @@ export const useSseStore = /* @__PURE__ */ defineStore('sse', () => {
       return calcs.value
     },
     get alarms() {
-      // Read even while a copy is being changed, so that computeds over the reducers depend on the list.
-      const published = alarms.value
-      return draft ?? published
+      return draft ?? alarms.value
     },
     get scada() {
       return scada.value
@@ -126,32 +141,28 @@ export const useSseStore = /* @__PURE__ */ defineStore('sse', () => {
   } as SseState
 
   /** Running calcs, oldest run first. */
-  const runningCalcs: ComputedRef<CalcRecord[]> = computed(() => {
-    void calcStructure.value
-    return findRunningCalcs(view)
-  })
+  const runningCalcs: ComputedRef<CalcRecord[]> = computed(() => findRunningCalcs(view))
 
   /** The most recent run of a kind: `latestCalc('dyn')`. */
-  const latestCalc: ComputedRef<(kind: CalcKind) => CalcRecord | undefined> = computed(() => {
-    void calcStructure.value
-    return (kind: CalcKind) => {
-      void calcStructure.value
-      return findLatestCalc(view, kind)
-    }
-  })
+  const latestCalc: ComputedRef<(kind: CalcKind) => CalcRecord | undefined> = computed(() => (kind: CalcKind) => findLatestCalc(view, kind))
 
   /** Alarms not acknowledged yet. */
   const unreadCount: ComputedRef<number> = computed(() => countUnread(view))
+
+  // The map's own writes (a calc came, went or started a new run) trigger the ref once the change is
+  // whole, so that nothing sees a record half made.
+  function publishCalcs(): void {
+    if (!calcsMoved) return
+    calcsMoved = false
+    triggerCalcs()
+  }
 
   // The reducers change the alarm list in place. A published list is never changed: a watcher's
   // previous value, or a list a component kept, stays what it was. They change a copy instead, which is
   // published (a new array: watchers and computeds compare identity) when something changed.
   let draft: AlarmRecord[] | null = null
   function changeAlarms(change: () => boolean): void {
-    const published = alarms.value
-    const copy = published.slice()
-    // The bookkeeping follows the copy when it described the published list.
-    if (index.alarms === published) index.alarms = copy
+    const copy = alarms.value.slice()
     draft = copy
     let changed = false
     try {
@@ -160,7 +171,6 @@ export const useSseStore = /* @__PURE__ */ defineStore('sse', () => {
       draft = null
     }
     if (changed) alarms.value = copy
-    else if (index.alarms === copy) index.alarms = published
   }
 
   /** Marks one alarm read, or a selection of them (e.g. the checked rows of a table) in one change. */
@@ -189,13 +199,12 @@ export const useSseStore = /* @__PURE__ */ defineStore('sse', () => {
   function reset(): void {
     const { status, role, attempt, openedAt } = connection.value
     const fresh = createInitialState()
+    index = fresh.index
     connection.value = { ...fresh.connection, status, role, attempt, openedAt }
     calcs.value = fresh.calcs
     alarms.value = fresh.alarms
     scada.value = fresh.scada
     stats.value = fresh.stats
-    index = fresh.index
-    syncStructure()
   }
 
   /** Counts and applies one decoded message. `known` is false for a messageType the library does not know. */
@@ -214,8 +223,9 @@ export const useSseStore = /* @__PURE__ */ defineStore('sse', () => {
     const decoded = { type: message.type, data: rawCopy(message.data), id }
     if (isAlarmType(message.type)) {
       changeAlarms(() => applyMessage(view, decoded, config) === 'alarm')
-    } else if (applyMessage(view, decoded, config) === 'calc') {
-      syncStructure()
+    } else {
+      applyMessage(view, decoded, config)
+      publishCalcs()
     }
   }
 
@@ -257,7 +267,7 @@ export const useSseStore = /* @__PURE__ */ defineStore('sse', () => {
       enforceBounds(view, config)
       return view.alarms.length !== before
     })
-    syncStructure()
+    publishCalcs()
   }
 
   /** A plain, serialisable copy of calcs, alarms, SCADA and counters (for another tab). */
@@ -272,7 +282,7 @@ export const useSseStore = /* @__PURE__ */ defineStore('sse', () => {
   function hydrate(value: SseSnapshot): boolean {
     let ok = false
     changeAlarms(() => (ok = hydrateState(view, prepareSnapshot(value), config)))
-    syncStructure()
+    publishCalcs()
     return ok
   }
 
@@ -337,25 +347,6 @@ function prepareSnapshot(value: unknown): unknown {
   const calcs = createCalcMap<unknown>()
   for (const id in snap.calcs) calcs[id] = withRawData(snap.calcs[id])
   return { ...snap, calcs, alarms: snap.alarms.map(withRawData), scada: withRawData(snap.scada) }
-}
-
-const calcMaps = new WeakSet<object>()
-
-// Every record written into a calc map is stored reactive, so changes made through what the reducers
-// read back are seen.
-const calcMapHandler: ProxyHandler<Record<string, CalcRecord>> = {
-  set(target, key, value) {
-    return Reflect.set(target, key, typeof value === 'object' && value !== null ? reactive(value) : value)
-  },
-}
-
-/** The value as a calc map (a proxy over a map without prototype); a calc map as it is. */
-function toCalcMap(value: Record<string, CalcRecord>): Record<string, CalcRecord> {
-  if (calcMaps.has(value)) return value
-  const map = new Proxy(createCalcMap(), calcMapHandler)
-  if (isRecord(value)) for (const id of Object.keys(value)) map[id] = value[id]
-  calcMaps.add(map)
-  return map
 }
 
 function noop(): void {}

@@ -32,9 +32,6 @@ describe('bounds over 1,000,000 messages', () => {
         expect(state.alarms.length).toBeLessThanOrEqual(maxAlarms)
         expect(calcCount).toBeLessThanOrEqual(maxCalcs)
         expect(state.index.running.size + state.index.finished.size).toBe(calcCount)
-        expect(state.index.alarmIds.size).toBe(state.alarms.length)
-        const perKind = Object.values(state.index.runs).reduce((n, ids) => n + ids.size, 0)
-        expect(perKind).toBe(calcCount)
       }
     }
 
@@ -43,7 +40,6 @@ describe('bounds over 1,000,000 messages', () => {
     expect(maxSeenAlarms).toBe(maxAlarms)
     expect(maxSeenCalcs).toBe(maxCalcs)
     expect(unreadCount(state)).toBe(maxAlarms)
-    expect(state.index.alarmIds.size).toBe(maxAlarms)
     // The newest alarm is first, and the kept ones are the newest ones.
     const ids = state.alarms.map((a) => Number(a.id.slice('alarm-'.length)))
     expect(ids).toEqual([...ids].sort((a, b) => b - a))

@@ -30,7 +30,8 @@ export type { SseRole } from './core/role'
 export type { UseSseReturn } from './composables/useSse'
 export type { UseCalcReturn } from './composables/useCalc'
 export type { UseAlarmsReturn } from './composables/useAlarms'
-export type { SseStore, SseStoreConfig } from './store/useSseStore'
+export type { SseStore } from './store/useSseStore'
+export type { SseStoreConfig } from './store/feed'
 export type {
   AlarmKind,
   AlarmRecord,
@@ -40,7 +41,7 @@ export type {
   ScadaState,
   SseSnapshot,
   SseStats,
-} from './store/reducers'
+} from './store/state'
 export type {
   CalcKind,
   CalcPhase,

@@ -1,6 +1,6 @@
 import { computed } from 'vue'
 import type { ComputedRef } from 'vue'
-import type { AlarmRecord } from '../store/reducers'
+import type { AlarmRecord } from '../store/state'
 import { useSseStore } from '../store/useSseStore'
 
 export interface UseAlarmsReturn {

@@ -1,8 +1,10 @@
+// The hub's way into the store: what it does beside what users do, kept off the store's public type.
 import { toRaw } from 'vue'
 import type { SseMessage } from '../core/protocol'
-import type { ConnectionSnapshot, SseSnapshot } from './reducers'
+import type { createFeed, SseStoreConfig } from './feed'
+import type { ConnectionSnapshot, SseSnapshot } from './state'
 import { feedKey } from './useSseStore'
-import type { SseStore, SseStoreConfig } from './useSseStore'
+import type { SseStore } from './useSseStore'
 
 /** What the hub does to the store beside what users do: not part of the public store type. */
 export interface StoreFeed {
@@ -27,8 +29,11 @@ export interface StoreFeed {
   hydrate(snapshot: SseSnapshot): boolean
 }
 
+/** What the store keeps under `feedKey`: returned as a `StoreFeed`, the compiler holds it to the interface. */
+type Feed = ReturnType<typeof createFeed>
+
 /** The hub's side of a store. */
 export function feedOf(store: SseStore): StoreFeed {
   // Read from the raw store: through its reactive proxy every read would be tracked.
-  return (toRaw(store) as unknown as Record<typeof feedKey, StoreFeed>)[feedKey]
+  return (toRaw(store) as unknown as Record<typeof feedKey, Feed>)[feedKey]
 }

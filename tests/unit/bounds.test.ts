@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import type { SseMessage } from '../../src/core/protocol'
-import { applyMessage, createInitialState, runningCalcs, unreadCount } from '../../src/store/reducers'
+import { unreadCount } from '../../src/store/alarms'
+import { runningCalcs } from '../../src/store/calcs'
+import { applyMessage } from '../../src/store/reducers'
+import { createInitialState } from '../../src/store/state'
 
 // A months-long session in fast-forward: memory must stay flat whatever the server sends.
 describe('bounds over 1,000,000 messages', () => {

@@ -9,7 +9,7 @@ import type { SseHub } from '../../src/hub'
 import { defaultRenderers } from '../../src/notify/renderers'
 import type { NotifyOptions, NotifyRenderer } from '../../src/options'
 import type { AlarmPayload, CalcPayload, ScadaPayload, SseMessage, TraceCalcPayload } from '../../src/core/protocol'
-import type { AlarmRecord, CalcRecord, CalcStatus } from '../../src/store/reducers'
+import type { AlarmRecord, CalcRecord, CalcStatus } from '../../src/store/state'
 import { feedOf } from '../../src/store/storeFeed'
 import type { SseStore } from '../../src/store/useSseStore'
 

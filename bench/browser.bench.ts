@@ -314,12 +314,12 @@ const browserBench: BenchModule = {
             `least a JavaScript client does, in the same page and bundle (ours.html?pipeline=bare): fetch, a stream ` +
             `reader, a streaming TextDecoder, eventsource-parser, JSON.parse of each data, results dropped. Medians of ` +
             `${RUNS} interleaved runs: ours ${rateList('ours')}; bare ${rateList('bare')} msg/s. Where ours spends ` +
-            `its time (Chromium CPU profile of this stream, unminified build): the store ~65% (one Pinia action per ` +
-            `message: the action wrapper ~12%, reactive set traps for stats.received, connection.lastMessageAt, ` +
+            `its time (Chromium CPU profile of this stream, unminified build): the store ~65% (profiled while each ` +
+            `message was one Pinia action, which it no longer is: the action wrapper ~12%, reactive set traps for stats.received, connection.lastMessageAt, ` +
             `connection.lastEventId and the calc ~30%, the reducers ~20%), the id window's Set ~9%, decodeMessage ~8%, ` +
             `parser and transport ~8%. A store that cost nothing would still leave ~0.35x. What would close the gap ` +
             `(in the library: src/store, src/hub.ts, src/core): apply the messages of one ` +
-            `parser slice in one store action, with the counters and connection fields written once per slice and ` +
+            `parser slice in one store call, with the counters and connection fields written once per slice and ` +
             `each changed calc triggered once; skip the id window's Set while ids only increase; see bench/README.md.`,
         },
         {

@@ -28,7 +28,7 @@ export type { UseSseReturn } from './composables/useSse'
 export type { UseCalcReturn } from './composables/useCalc'
 export type { UseAlarmsReturn } from './composables/useAlarms'
 export type { SseStore } from './store/useSseStore'
-export type { AlarmKind, AlarmRecord, CalcRecord, CalcStatus, ConnectionSnapshot, ScadaState, SseStats } from './store/reducers'
+export type { AlarmKind, AlarmRecord, CalcRecord, CalcStatus, ConnectionSnapshot, ScadaState, SseStats } from './store/state'
 export type {
   CalcKind,
   CalcPhase,

@@ -1,7 +1,7 @@
 // The alarms of the store as a composable: the list, the unread count and the actions on them.
 import { computed } from 'vue'
 import type { ComputedRef } from 'vue'
-import type { AlarmRecord } from '../store/reducers'
+import type { AlarmRecord } from '../store/state'
 import { useSseStore } from '../store/useSseStore'
 
 export interface UseAlarmsReturn {

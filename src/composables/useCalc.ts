@@ -2,7 +2,7 @@
 import { computed, toValue } from 'vue'
 import type { ComputedRef, MaybeRefOrGetter } from 'vue'
 import type { CalcKind } from '../core/protocol'
-import type { CalcRecord, CalcStatus } from '../store/reducers'
+import type { CalcRecord, CalcStatus } from '../store/state'
 import { useSseStore } from '../store/useSseStore'
 
 export interface UseCalcReturn {

@@ -1,7 +1,7 @@
 // What Vue Devtools shows of a hub, as plain data: a timeline event per hub event, and the
 // inspector's sections (connection, listeners per messageType, tab group). Pure: no Devtools API here.
 import { EventType } from '../core/protocol'
-import type { ConnectionSnapshot } from '../store/reducers'
+import type { ConnectionSnapshot } from '../store/state'
 import type { HubEvent, HubInsight } from '../hub/devtoolsTap'
 
 /** The longest payload preview on the timeline, in characters. */

@@ -1,5 +1,6 @@
-import { createCalcMap } from './reducers'
-import type { SseSnapshot } from './reducers'
+// A store snapshot as JSON text, for a tab that joins: one payload that cannot be written costs only itself.
+import { createCalcMap } from './state'
+import type { SseSnapshot } from './state'
 
 /**
  * A store snapshot as JSON text, for a tab that joins. Text always crosses a BroadcastChannel, where

@@ -17,6 +17,7 @@ import type { SseRole } from '../../src/core/role'
 import { sseHubKey } from '../../src/keys'
 import { isBuiltInType } from '../../src/core/protocol'
 import type { SseMessage } from '../../src/core/protocol'
+import { feedOf } from '../../src/store/storeFeed'
 import { useSseStore } from '../../src/store/useSseStore'
 
 // The smallest hub that behaves like the real one towards the composables: a bus, and a store fed with
@@ -48,11 +49,11 @@ function createFakeHub(pinia: Pinia): FakeHub {
     disconnects: 0,
     connect(): void {
       impl.connects++
-      store.setConnection({ status: 'open' })
+      feedOf(store).setConnection({ status: 'open' })
     },
     disconnect(): void {
       impl.disconnects++
-      store.setConnection({ status: 'closed' })
+      feedOf(store).setConnection({ status: 'closed' })
       store.reset()
     },
     dispose(): void {
@@ -61,7 +62,7 @@ function createFakeHub(pinia: Pinia): FakeHub {
     options: { url: '/sse' },
     push(type: string, data: unknown, id = ''): void {
       const message = { type, data, id } as SseMessage
-      store.apply(message, isBuiltInType(type))
+      feedOf(store).apply(message, isBuiltInType(type))
       bus.emit(message)
     },
   }
@@ -191,7 +192,7 @@ describe('useSse', () => {
     await nextTick()
     expect(hub.connects).toBe(1)
     expect(wrapper.text()).toBe('open|17|solo|-')
-    useSseStore(pinia).setConnection({ status: 'reconnecting', error: { kind: 'network', message: 'offline' } })
+    feedOf(useSseStore(pinia)).setConnection({ status: 'reconnecting', error: { kind: 'network', message: 'offline' } })
     await nextTick()
     expect(wrapper.text()).toBe('reconnecting|17|solo|network')
     api!.disconnect()

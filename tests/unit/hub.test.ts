@@ -6,6 +6,7 @@ import { createSSRApp, defineComponent, h, nextTick, reactive, ref, watch } from
 import { renderToString } from 'vue/server-renderer'
 import { SseError } from '../../src/core/errors'
 import { createSseHub } from '../../src/hub'
+import { feedOf } from '../../src/store/storeFeed'
 import type { SseHub, SseHubContext } from '../../src/hub'
 import type { SseHubOptions } from '../../src/options'
 import { createFakeFetch, FakeEventSource } from '../support/fakeFetch'
@@ -652,7 +653,7 @@ describe('two tabs sharing one stream', () => {
       const { browser, leader, follower } = await twoTabsWithAlarms()
       follower.store!.acknowledgeAll()
       // An alarm the leader gets before the follower's click reaches it: the user never saw it.
-      leader.store!.apply({ type: '4', data: { alarmId: 'al-4', title: 'al-4' }, id: '' }, true)
+      feedOf(leader.store!).apply({ type: '4', data: { alarmId: 'al-4', title: 'al-4' }, id: '' }, true)
       await browser.settle()
       expect(unread(follower)).toEqual([])
       expect(unread(leader)).toEqual(['al-4'])

@@ -1,19 +1,11 @@
 import { beforeEach, describe, expect, it } from 'vitest'
 import type { SseMessage } from '../../src/core/protocol'
-import {
-  acknowledgeAlarms,
-  acknowledgeAllAlarms,
-  applyMessage,
-  clearAlarms,
-  createInitialState,
-  enforceBounds,
-  hydrateState,
-  latestCalc,
-  runningCalcs,
-  takeSnapshot,
-  unreadCount,
-} from '../../src/store/reducers'
-import type { ApplyContext, CalcRecord, SseState } from '../../src/store/reducers'
+import { acknowledgeAlarms, acknowledgeAllAlarms, clearAlarms, unreadCount } from '../../src/store/alarms'
+import { latestCalc, runningCalcs } from '../../src/store/calcs'
+import { applyMessage, enforceBounds } from '../../src/store/reducers'
+import { hydrateState, takeSnapshot } from '../../src/store/snapshot'
+import { createInitialState } from '../../src/store/state'
+import type { ApplyContext, CalcRecord, SseState } from '../../src/store/state'
 
 let state: SseState
 let clock: number

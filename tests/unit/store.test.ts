@@ -5,8 +5,11 @@ import { SseError } from '../../src/core/errors'
 import type { SseMessage } from '../../src/core/protocol'
 import { useSseStore } from '../../src/store/useSseStore'
 import type { SseStore } from '../../src/store/useSseStore'
+import { feedOf } from '../../src/store/storeFeed'
+import type { StoreFeed } from '../../src/store/storeFeed'
 
 let store: SseStore
+let feed: StoreFeed
 
 function msg(type: string, data: unknown, id = ''): SseMessage {
   return { type, data, id } as SseMessage
@@ -15,6 +18,7 @@ function msg(type: string, data: unknown, id = ''): SseMessage {
 beforeEach(() => {
   setActivePinia(createPinia())
   store = useSseStore()
+  feed = feedOf(store)
 })
 
 describe('useSseStore', () => {
@@ -27,10 +31,26 @@ describe('useSseStore', () => {
     expect(store.unreadCount).toBe(0)
   })
 
+  it('what the hub calls is neither an action nor state: $onAction does not hear it, users do not see it', () => {
+    const heard: string[] = []
+    store.$onAction(({ name }) => {
+      heard.push(name)
+    })
+    feed.apply(msg('4', { alarmId: 'a' }), true)
+    feed.setConnection({ status: 'open' })
+    feed.configure({ maxAlarms: 10 })
+    feed.hydrate(feed.snapshot())
+    store.acknowledge('a')
+    expect(heard).toEqual(['acknowledge'])
+    expect(Object.keys(store)).not.toContain('apply')
+    expect('apply' in store).toBe(false)
+    expect(Object.keys(store.$state).sort()).toEqual(['alarms', 'calcs', 'connection', 'scada', 'stats'])
+  })
+
   it('apply counts messages, unknown types, and follows the last event id', () => {
-    store.apply(msg('5-0', { calcId: 'a' }, '1'), true)
-    store.apply(msg('pump-state', { on: true }, '2'), false)
-    store.apply(msg('5-2', { calcId: 'a', progress: 30 }), true)
+    feed.apply(msg('5-0', { calcId: 'a' }, '1'), true)
+    feed.apply(msg('pump-state', { on: true }, '2'), false)
+    feed.apply(msg('5-2', { calcId: 'a', progress: 30 }), true)
     expect(store.stats.received).toBe(3)
     expect(store.stats.unknownType).toBe(1)
     expect(store.connection.lastEventId).toBe('2')
@@ -40,7 +60,7 @@ describe('useSseStore', () => {
 
   it('a calcId "__proto__" is a calc of its own in the reactive store, also after reset', () => {
     for (let round = 0; round < 2; round++) {
-      store.apply(msg('0-0', { calcId: '__proto__', calcName: 'odd id' }), true)
+      feed.apply(msg('0-0', { calcId: '__proto__', calcName: 'odd id' }), true)
       expect(Object.keys(store.calcs)).toEqual(['__proto__'])
       expect(store.runningCalcs.map((c) => c.name)).toEqual(['odd id'])
       store.reset()
@@ -48,39 +68,39 @@ describe('useSseStore', () => {
   })
 
   it('getters: runningCalcs, latestCalc(kind), unreadCount', () => {
-    store.apply(msg('5-0', { calcId: 'a' }), true)
-    store.apply(msg('5-0', { calcId: 'b' }), true)
-    store.apply(msg('6-0', { calcId: 'c' }), true)
-    store.apply(msg('5-1', { calcId: 'a', status: 1 }), true)
+    feed.apply(msg('5-0', { calcId: 'a' }), true)
+    feed.apply(msg('5-0', { calcId: 'b' }), true)
+    feed.apply(msg('6-0', { calcId: 'c' }), true)
+    feed.apply(msg('5-1', { calcId: 'a', status: 1 }), true)
     expect(store.runningCalcs.map((c) => c.id)).toEqual(['b', 'c'])
     expect(store.latestCalc('dyn')?.id).toBe('b')
     expect(store.latestCalc('steady')).toBeUndefined()
-    store.apply(msg('4', { alarmId: 1 }), true)
-    store.apply(msg('7', { alarmId: 2 }), true)
+    feed.apply(msg('4', { alarmId: 1 }), true)
+    feed.apply(msg('7', { alarmId: 2 }), true)
     expect(store.unreadCount).toBe(2)
   })
 
   it('uses the configured success statuses and bounds', () => {
-    store.configure({ maxAlarms: 2, maxCalcs: 2, successStatuses: ['OK'] })
-    store.apply(msg('0-1', { calcId: 'a', status: 'OK' }), true)
-    store.apply(msg('0-1', { calcId: 'b', status: 1 }), true)
-    store.apply(msg('0-1', { calcId: 'c', status: 'OK' }), true)
+    feed.configure({ maxAlarms: 2, maxCalcs: 2, successStatuses: ['OK'] })
+    feed.apply(msg('0-1', { calcId: 'a', status: 'OK' }), true)
+    feed.apply(msg('0-1', { calcId: 'b', status: 1 }), true)
+    feed.apply(msg('0-1', { calcId: 'c', status: 'OK' }), true)
     expect(Object.keys(store.calcs).sort()).toEqual(['b', 'c'])
     expect(store.calcs.c.status).toBe('succeeded')
     expect(store.calcs.b.status).toBe('failed')
-    for (let i = 0; i < 5; i++) store.apply(msg('4', { alarmId: i }), true)
+    for (let i = 0; i < 5; i++) feed.apply(msg('4', { alarmId: i }), true)
     expect(store.alarms.map((a) => a.id)).toEqual(['4', '3'])
   })
 
   it('lowering the bounds trims at once', () => {
-    for (let i = 0; i < 5; i++) store.apply(msg('4', { alarmId: i }), true)
-    store.configure({ maxAlarms: 1 })
+    for (let i = 0; i < 5; i++) feed.apply(msg('4', { alarmId: i }), true)
+    feed.configure({ maxAlarms: 1 })
     expect(store.alarms.map((a) => a.id)).toEqual(['4'])
     expect(store.unreadCount).toBe(1)
   })
 
   it('acknowledge, acknowledgeAll and clearAlarms', () => {
-    for (const id of ['a', 'b', 'c']) store.apply(msg('4', { alarmId: id }), true)
+    for (const id of ['a', 'b', 'c']) feed.apply(msg('4', { alarmId: id }), true)
     store.acknowledge('b')
     expect(store.unreadCount).toBe(2)
     expect(store.alarms.find((a) => a.id === 'b')?.read).toBe(true)
@@ -88,7 +108,7 @@ describe('useSseStore', () => {
     expect(store.unreadCount).toBe(0)
     store.clearAlarms()
     expect(store.alarms).toEqual([])
-    store.apply(msg('4', { alarmId: 'a' }), true)
+    feed.apply(msg('4', { alarmId: 'a' }), true)
     expect(store.alarms).toHaveLength(1)
   })
 
@@ -100,10 +120,10 @@ describe('useSseStore', () => {
       () => store.alarms,
       (list) => seen.push(list.length),
     )
-    store.apply(msg('4', { alarmId: 'a' }), true)
+    feed.apply(msg('4', { alarmId: 'a' }), true)
     expect(count.value).toBe(1)
     await nextTick()
-    store.apply(msg('4', { alarmId: 'b' }), true)
+    feed.apply(msg('4', { alarmId: 'b' }), true)
     expect(count.value).toBe(2)
     await nextTick()
     store.acknowledge('a')
@@ -119,9 +139,9 @@ describe('useSseStore', () => {
       (next, previous) => fresh.push(next.filter((a) => !previous.includes(a)).map((a) => `${a.id}${a.read ? ' read' : ''}`)),
     )
     const kept = store.alarms
-    store.apply(msg('4', { alarmId: 'a' }), true)
+    feed.apply(msg('4', { alarmId: 'a' }), true)
     await nextTick()
-    store.apply(msg('4', { alarmId: 'b' }), true)
+    feed.apply(msg('4', { alarmId: 'b' }), true)
     await nextTick()
     store.acknowledge('a')
     await nextTick()
@@ -134,11 +154,11 @@ describe('useSseStore', () => {
   })
 
   it('progress reaches a computed on the record', () => {
-    store.apply(msg('5-0', { calcId: 'a' }), true)
+    feed.apply(msg('5-0', { calcId: 'a' }), true)
     const progress = computed(() => store.calcs.a?.progress)
-    store.apply(msg('5-2', { calcId: 'a', progress: 10 }), true)
+    feed.apply(msg('5-2', { calcId: 'a', progress: 10 }), true)
     expect(progress.value).toBe(10)
-    store.apply(msg('5-2', { calcId: 'a', progress: 90 }), true)
+    feed.apply(msg('5-2', { calcId: 'a', progress: 90 }), true)
     expect(progress.value).toBe(90)
   })
 
@@ -152,18 +172,18 @@ describe('useSseStore', () => {
       evaluations++
       return store.latestCalc('dyn')?.id
     })
-    store.apply(msg('5-0', { calcId: 'a' }), true)
+    feed.apply(msg('5-0', { calcId: 'a' }), true)
     expect([running.value, latest.value]).toEqual(['a', 'a'])
     const before = evaluations
-    for (let p = 1; p <= 50; p++) store.apply(msg('5-2', { calcId: 'a', progress: p }), true)
+    for (let p = 1; p <= 50; p++) feed.apply(msg('5-2', { calcId: 'a', progress: p }), true)
     expect([running.value, latest.value]).toEqual(['a', 'a'])
     expect(evaluations).toBe(before)
-    store.apply(msg('5-1', { calcId: 'a', status: 1 }), true)
+    feed.apply(msg('5-1', { calcId: 'a', status: 1 }), true)
     expect(running.value).toBe('')
   })
 
   it('alarms do not re-run watchers of runningCalcs nor recompute latestCalc', async () => {
-    store.apply(msg('5-0', { calcId: 'a' }), true)
+    feed.apply(msg('5-0', { calcId: 'a' }), true)
     let latestEvaluations = 0
     const latest = computed(() => {
       latestEvaluations++
@@ -176,7 +196,7 @@ describe('useSseStore', () => {
     )
     expect(latest.value).toBe('a')
     for (let i = 0; i < 20; i++) {
-      store.apply(msg('4', { alarmId: i }), true)
+      feed.apply(msg('4', { alarmId: i }), true)
       expect(latest.value).toBe('a')
       await nextTick()
     }
@@ -184,7 +204,7 @@ describe('useSseStore', () => {
     await nextTick()
     expect(runs).toEqual([])
     expect(latestEvaluations).toBe(1)
-    store.apply(msg('5-0', { calcId: 'b' }), true)
+    feed.apply(msg('5-0', { calcId: 'b' }), true)
     await nextTick()
     expect(runs).toEqual(['a,b'])
     expect(latest.value).toBe('b')
@@ -192,7 +212,7 @@ describe('useSseStore', () => {
 
   it('payloads are not made reactive and the message given to listeners is untouched', () => {
     const payload = { calcId: 'a', nested: { deep: [1, 2, 3] } }
-    store.apply(msg('5-0', payload), true)
+    feed.apply(msg('5-0', payload), true)
     expect(isReactive(store.calcs.a.data)).toBe(false)
     expect(isReactive(store.calcs.a.data.nested)).toBe(false)
     expect(store.calcs.a.data).toEqual(payload)
@@ -200,11 +220,11 @@ describe('useSseStore', () => {
   })
 
   it('a payload that looks like a Vue ref is kept as the payload, and the next one replaces it', () => {
-    store.apply(msg('5-0', { calcId: 'a', calcName: 'first', __v_isRef: true, value: 'not the payload' }), true)
+    feed.apply(msg('5-0', { calcId: 'a', calcName: 'first', __v_isRef: true, value: 'not the payload' }), true)
     expect(store.calcs.a.data).toMatchObject({ calcName: 'first' })
-    store.apply(msg('5-2', { calcId: 'a', progress: 20, calcName: 'second' }), true)
+    feed.apply(msg('5-2', { calcId: 'a', progress: 20, calcName: 'second' }), true)
     expect(store.calcs.a.data).toEqual({ calcId: 'a', progress: 20, calcName: 'second' })
-    store.apply(msg('3', { message: 'pulled', __v_isRef: true, value: 1 }), true)
+    feed.apply(msg('3', { message: 'pulled', __v_isRef: true, value: 1 }), true)
     expect(store.scada.data).toMatchObject({ message: 'pulled' })
   })
 
@@ -212,35 +232,35 @@ describe('useSseStore', () => {
   // that value as it goes into a reactive record.
   it('a payload with Vue\'s flag keys (__v_raw, __v_isReactive...) is kept as the payload, not as what they name', () => {
     const impostor = { calcId: 'a', calcName: 'not the payload' }
-    store.apply(msg('5-0', { calcId: 'a', calcName: 'first', __v_raw: impostor }), true)
+    feed.apply(msg('5-0', { calcId: 'a', calcName: 'first', __v_raw: impostor }), true)
     expect(store.calcs.a.data).toMatchObject({ calcId: 'a', calcName: 'first' })
-    store.apply(msg('5-2', { calcId: 'a', progress: 20, __v_raw: impostor, __v_isReactive: true, __v_skip: false }), true)
+    feed.apply(msg('5-2', { calcId: 'a', progress: 20, __v_raw: impostor, __v_isReactive: true, __v_skip: false }), true)
     expect(store.calcs.a.data).toMatchObject({ calcId: 'a', progress: 20 })
     expect(store.calcs.a.progress).toBe(20)
-    store.apply(msg('3', { message: 'pulled', __v_raw: { message: 'impostor' } }), true)
+    feed.apply(msg('3', { message: 'pulled', __v_raw: { message: 'impostor' } }), true)
     expect(store.scada.data).toMatchObject({ message: 'pulled' })
-    store.apply(msg('4', { alarmId: 'x', title: 'real', __v_raw: { title: 'impostor' } }), true)
+    feed.apply(msg('4', { alarmId: 'x', title: 'real', __v_raw: { title: 'impostor' } }), true)
     expect(store.alarms[0].data).toMatchObject({ alarmId: 'x', title: 'real' })
     // What the store keeps goes through a snapshot to another tab the same way.
     const other = useSseStore(createPinia())
-    other.hydrate(JSON.parse(JSON.stringify(store.snapshot())))
+    feedOf(other).hydrate(JSON.parse(JSON.stringify(feed.snapshot())))
     expect(other.calcs.a.data).toMatchObject({ calcId: 'a', progress: 20 })
     expect(other.scada.data).toMatchObject({ message: 'pulled' })
   })
 
   it('counters', () => {
-    store.countMalformed()
-    store.countHandlerError()
-    store.countHandlerError()
-    store.countReconnect()
+    feed.countMalformed()
+    feed.countHandlerError()
+    feed.countHandlerError()
+    feed.countReconnect()
     expect(store.stats).toMatchObject({ malformed: 1, handlerErrors: 2, reconnects: 1 })
   })
 
   it('setConnection keeps only plain connection fields', () => {
     const error = new SseError('http', 'Server said 500', { status: 500, cause: new Error('inner') })
-    store.setConnection({ status: 'reconnecting', attempt: 2, error, role: 'leader' })
+    feed.setConnection({ status: 'reconnecting', attempt: 2, error, role: 'leader' })
     // Unknown keys from a wider state object are ignored.
-    store.setConnection({ openedAt: 5, ...({ reconnects: 3 } as object) })
+    feed.setConnection({ openedAt: 5, ...({ reconnects: 3 } as object) })
     expect(store.connection).toEqual({
       status: 'reconnecting',
       lastEventId: '',
@@ -251,7 +271,7 @@ describe('useSseStore', () => {
       role: 'leader',
     })
     expect(store.connection.error).not.toBeInstanceOf(Error)
-    store.setConnection({ error: null })
+    feed.setConnection({ error: null })
     expect(store.connection.error).toBeNull()
   })
 
@@ -262,26 +282,26 @@ describe('useSseStore', () => {
       (error) => shown.push(error ? `${error.kind}: ${error.message}` : 'none'),
     )
     const down = new SseError('network', 'Failed to fetch')
-    store.setConnection({ status: 'reconnecting', attempt: 1, error: down })
+    feed.setConnection({ status: 'reconnecting', attempt: 1, error: down })
     await nextTick()
     // The connection's state, relayed as plain data: the same error in a new object.
-    store.setConnection({ status: 'connecting', error: { kind: 'network', message: 'Failed to fetch' } })
+    feed.setConnection({ status: 'connecting', error: { kind: 'network', message: 'Failed to fetch' } })
     await nextTick()
-    store.setConnection({ status: 'reconnecting', attempt: 2, error: down })
+    feed.setConnection({ status: 'reconnecting', attempt: 2, error: down })
     await nextTick()
-    store.setConnection({ status: 'reconnecting', attempt: 3, error: new SseError('http', 'Server said 502', { status: 502 }) })
+    feed.setConnection({ status: 'reconnecting', attempt: 3, error: new SseError('http', 'Server said 502', { status: 502 }) })
     await nextTick()
-    store.setConnection({ status: 'open', error: null })
+    feed.setConnection({ status: 'open', error: null })
     await nextTick()
     expect(shown).toEqual(['network: Failed to fetch', 'http: Server said 502', 'none'])
     expect(store.connection).toMatchObject({ status: 'open', attempt: 3, error: null })
   })
 
   it('reset forgets the user data, keeping the live connection status', () => {
-    store.setConnection({ status: 'closed', role: 'leader', error: { kind: 'network', message: 'x' } })
-    store.apply(msg('5-0', { calcId: 'a' }, '9'), true)
-    store.apply(msg('4', { alarmId: 'a' }), true)
-    store.apply(msg('3', { message: 'pulled' }), true)
+    feed.setConnection({ status: 'closed', role: 'leader', error: { kind: 'network', message: 'x' } })
+    feed.apply(msg('5-0', { calcId: 'a' }, '9'), true)
+    feed.apply(msg('4', { alarmId: 'a' }), true)
+    feed.apply(msg('3', { message: 'pulled' }), true)
     store.reset()
     expect(store.calcs).toEqual({})
     expect(store.alarms).toEqual([])
@@ -290,38 +310,38 @@ describe('useSseStore', () => {
     expect(store.stats.received).toBe(0)
     expect(store.connection).toMatchObject({ status: 'closed', role: 'leader', lastEventId: '', error: null })
     // Dedupe and bounds start over for the next user.
-    store.apply(msg('4', { alarmId: 'a' }), true)
+    feed.apply(msg('4', { alarmId: 'a' }), true)
     expect(store.alarms).toHaveLength(1)
   })
 
   it('snapshot and hydrate hand the state to another store', () => {
-    store.apply(msg('5-0', { calcId: 'a', calcName: 'A' }), true)
-    store.apply(msg('5-2', { calcId: 'a', progress: 40 }), true)
-    store.apply(msg('4', { alarmId: 'x', title: 'Leak' }), true)
-    store.apply(msg('3', { message: 'pulled' }), true)
+    feed.apply(msg('5-0', { calcId: 'a', calcName: 'A' }), true)
+    feed.apply(msg('5-2', { calcId: 'a', progress: 40 }), true)
+    feed.apply(msg('4', { alarmId: 'x', title: 'Leak' }), true)
+    feed.apply(msg('3', { message: 'pulled' }), true)
     store.acknowledge('x')
-    const snap = structuredClone(store.snapshot())
+    const snap = structuredClone(feed.snapshot())
 
     setActivePinia(createPinia())
     const other = useSseStore()
     expect(other).not.toBe(store)
-    expect(other.hydrate(snap)).toBe(true)
+    expect(feedOf(other).hydrate(snap)).toBe(true)
     expect(other.calcs.a).toMatchObject({ name: 'A', progress: 40, status: 'running' })
     expect(other.alarms).toEqual([expect.objectContaining({ id: 'x', title: 'Leak', read: true })])
     expect(other.unreadCount).toBe(0)
     expect(other.scada.data).toEqual({ message: 'pulled' })
     expect(other.stats.received).toBe(4)
     expect(isReactive(other.calcs.a.data)).toBe(false)
-    other.apply(msg('5-2', { calcId: 'a', progress: 60 }), true)
+    feedOf(other).apply(msg('5-2', { calcId: 'a', progress: 60 }), true)
     expect(other.calcs.a.progress).toBe(60)
-    expect(other.hydrate({ nonsense: true } as never)).toBe(false)
+    expect(feedOf(other).hydrate({ nonsense: true } as never)).toBe(false)
   })
 
   it('replacing the alarm list from outside keeps the unread count right', () => {
-    store.apply(msg('4', { alarmId: 'a' }), true)
+    feed.apply(msg('4', { alarmId: 'a' }), true)
     store.$patch({ alarms: [] })
     expect(store.unreadCount).toBe(0)
-    store.apply(msg('4', { alarmId: 'a' }), true)
+    feed.apply(msg('4', { alarmId: 'a' }), true)
     expect(store.unreadCount).toBe(1)
   })
 })

@@ -9,7 +9,8 @@ import type { SseHub } from '../../src/hub'
 import { defaultRenderers } from '../../src/notify/renderers'
 import type { NotifyOptions, NotifyRenderer } from '../../src/options'
 import type { AlarmPayload, CalcPayload, ScadaPayload, SseMessage, TraceCalcPayload } from '../../src/core/protocol'
-import type { AlarmRecord, CalcRecord, CalcStatus } from '../../src/store/reducers'
+import type { AlarmRecord, CalcRecord, CalcStatus } from '../../src/store/state'
+import { feedOf } from '../../src/store/storeFeed'
 import type { SseStore } from '../../src/store/useSseStore'
 import type { TestingHub } from '../../src/testing'
 
@@ -151,8 +152,12 @@ describe('composable and store shapes', () => {
     expectTypeOf(store.latestCalc).parameter(0).toEqualTypeOf<'steady' | 'sandboxSteady' | 'trace' | 'dyn' | 'sandboxDyn'>()
     expectTypeOf(store.unreadCount).toBeNumber()
     expectTypeOf(store.runningCalcs).toEqualTypeOf<CalcRecord[]>()
-    expectTypeOf(store.apply).parameters.toEqualTypeOf<[SseMessage, boolean]>()
-    expectTypeOf(store.snapshot().version).toEqualTypeOf<1>()
+    expectTypeOf(feedOf(store).apply).parameters.toEqualTypeOf<[SseMessage, boolean]>()
+    expectTypeOf(feedOf(store).snapshot().version).toEqualTypeOf<1>()
+    // What the hub calls is not on the store's type.
+    expectTypeOf(store).not.toHaveProperty('apply')
+    expectTypeOf(store).not.toHaveProperty('hydrate')
+    expectTypeOf(store.$state).not.toHaveProperty('apply')
   })
 })
 

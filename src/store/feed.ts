@@ -1,0 +1,87 @@
+// What the hub does to the store beside what users do, on the store's state. The store keeps these
+// functions out of its public type; `feedOf` (storeFeed.ts) hands them to the hub.
+import { isAlarmType } from '../core/protocol'
+import type { SseMessage } from '../core/protocol'
+import { patchConnection } from './connectionPatch'
+import { rawCopy, rawSnapshot } from './rawPayload'
+import { applyMessage, enforceBounds } from './reducers'
+import { hydrateState, takeSnapshot } from './snapshot'
+import type { ConnectionSnapshot, SseSnapshot } from './state'
+import type { StoreState } from './storeState'
+
+/** Bounds and success rule the store applies; set by the hub from its options. */
+export interface SseStoreConfig {
+  /**
+   * Alarms kept; the oldest are dropped first.
+   * @default 500
+   */
+  maxAlarms: number
+  /**
+   * Calc records kept; finished ones are dropped first.
+   * @default 200
+   */
+  maxCalcs: number
+  /**
+   * Calc end statuses that mean success.
+   * @default [1, 'success']
+   */
+  successStatuses: ReadonlyArray<number | string>
+}
+
+export function createFeed(state: StoreState) {
+  const { connection, stats, view, config, changeAlarms, publishCalcs } = state
+  return {
+    apply(message: SseMessage, known: boolean): void {
+      const now = Date.now()
+      const counters = stats.value
+      counters.received++
+      if (!known) counters.unknownType++
+      const conn = connection.value
+      conn.lastMessageAt = now
+      const id = typeof message.id === 'string' ? message.id : ''
+      // Setting an unchanged value through the reactive proxy triggers nothing.
+      if (id) conn.lastEventId = id
+      if (!known) return
+      config.now = now
+      const decoded = { type: message.type, data: rawCopy(message.data), id }
+      if (isAlarmType(message.type)) {
+        changeAlarms(() => applyMessage(view, decoded, config) === 'alarm')
+      } else {
+        applyMessage(view, decoded, config)
+        publishCalcs()
+      }
+    },
+    setConnection(patch: Partial<ConnectionSnapshot>): void {
+      patchConnection(connection.value, patch)
+    },
+    countMalformed(): void {
+      stats.value.malformed++
+    },
+    countHandlerError(): void {
+      stats.value.handlerErrors++
+    },
+    countReconnect(): void {
+      stats.value.reconnects++
+    },
+    configure(options: Partial<SseStoreConfig>): void {
+      if (options.maxAlarms !== undefined) config.maxAlarms = options.maxAlarms
+      if (options.maxCalcs !== undefined) config.maxCalcs = options.maxCalcs
+      if (options.successStatuses !== undefined) config.successStatuses = [...options.successStatuses]
+      changeAlarms(() => {
+        const before = view.alarms.length
+        enforceBounds(view, config)
+        return view.alarms.length !== before
+      })
+      publishCalcs()
+    },
+    snapshot(): SseSnapshot {
+      return takeSnapshot(view)
+    },
+    hydrate(snapshot: SseSnapshot): boolean {
+      let ok = false
+      changeAlarms(() => (ok = hydrateState(view, rawSnapshot(snapshot), config)))
+      publishCalcs()
+      return ok
+    },
+  }
+}

@@ -1,3 +1,4 @@
+import { guarded } from './guard'
 import type { RawSseMessage, SseMessage } from './protocol'
 import { randomId } from './randomId'
 import type { RelayedConnectionState } from './relayedState'
@@ -143,28 +144,18 @@ export function createTabShare(options: TabShareOptions): TabShare {
   let channel: BroadcastChannel | null = null
   let removeListeners: () => void = () => {}
 
+  // Without onError, an error is rethrown in a microtask: reported as uncaught, and the tab goes on.
   function report(error: unknown): void {
-    if (options.onError) {
-      try {
-        options.onError(error)
-      } catch {
-        // An error handler that throws must not break the tab's state.
-      }
-    } else {
+    if (options.onError) guarded(() => options.onError?.(error))
+    else
       queueMicrotask(() => {
         throw error
       })
-    }
   }
 
   // Callbacks run guarded: a throw inside a lock callback would release the lock.
-  function call(fn: () => void): void {
-    if (stopped) return
-    try {
-      fn()
-    } catch (error) {
-      report(error)
-    }
+  function call(callback: () => void): void {
+    if (!stopped) guarded(callback, report)
   }
 
   /** Posts `body`; returns the error when it could not be posted (e.g. not structured-cloneable). */
@@ -191,12 +182,7 @@ export function createTabShare(options: TabShareOptions): TabShare {
   }
 
   function ownPresence(): TabPresence {
-    try {
-      return toPresence(presence())
-    } catch (error) {
-      report(error)
-      return toPresence({})
-    }
+    return guarded(() => toPresence(presence()), report) ?? toPresence({})
   }
 
   function announce(kind: 'hello' | 'presence'): void {
@@ -288,17 +274,14 @@ export function createTabShare(options: TabShareOptions): TabShare {
     return chosen
   }
 
+  /** Leader: the store snapshot for a tab that joins. What getSnapshot throws costs that tab its snapshot. */
   function sendSnapshot(to: string): void {
-    let snapshot: GroupSnapshot
-    try {
-      snapshot = options.getSnapshot()
-    } catch (error) {
-      report(error)
-      return
-    }
-    // The state goes with the snapshot's resume point: the one relayed last may be older.
-    const state = lastState && { ...lastState, lastEventId: snapshot.resumeId }
-    if (post({ kind: 'snapshot', login: group.login, term: termOfLead, to, snapshot, state })) snapshotSent.add(to)
+    guarded(() => {
+      const snapshot = options.getSnapshot()
+      // The state goes with the snapshot's resume point: the one relayed last may be older.
+      const state = lastState && { ...lastState, lastEventId: snapshot.resumeId }
+      if (post({ kind: 'snapshot', login: group.login, term: termOfLead, to, snapshot, state })) snapshotSent.add(to)
+    }, report)
   }
 
   function onChannelMessage(event: MessageEvent): void {

@@ -5,7 +5,8 @@ import type { RelayedConnectionState } from './relayedState'
 import type { SseRole } from './role'
 import { createEndedLogins, createTabGroup } from './tabGroup'
 import type { EndedLogins, TabGroup } from './tabGroup'
-import { NAME_PREFIX, readWire, toPresence, toWire } from './tabShareWire'
+import { createPresence, documentPresence, listenToPage } from './tabSharePresence'
+import { NAME_PREFIX, readWire, toWire } from './tabShareWire'
 import type { GroupSnapshot, Received, RelayedMessage, TabPresence, WireBody } from './tabShareWire'
 
 export type { RelayedConnectionState } from './relayedState'
@@ -107,20 +108,14 @@ export interface TabShare {
   requestRetry(): void
 }
 
-interface Peer extends TabPresence {
-  /** Order of the last report, so the most recently focused tab wins. */
-  order: number
-}
-
 /** Creates the election and relay for one tab and login. Call `start()` to join. */
 export function createTabShare(options: TabShareOptions): TabShare {
   const locks = options.locks === undefined ? globalThis.navigator?.locks : options.locks
   const Channel = options.BroadcastChannel === undefined ? globalThis.BroadcastChannel : options.BroadcastChannel
-  const presence = options.presence ?? documentPresence
+  const presence = createPresence(options.presence ?? documentPresence, report)
   const name = NAME_PREFIX + options.key
   const tabId = randomId()
   const group: TabGroup = createTabGroup(options.ended ?? createEndedLogins())
-  const peers = new Map<string, Peer>()
   // Leader side: one pending request per known tab for that tab's own lock, granted when it is gone.
   const watches = new Map<string, AbortController>()
   // Leader side: tabs already given a snapshot (a tab may say hello twice around a failover).
@@ -137,7 +132,6 @@ export function createTabShare(options: TabShareOptions): TabShare {
   let started = false
   let stopped = false
   let joined = false
-  let order = 0
   let dropped = 0
   // The term this tab announced when it took the lead (its snapshots carry it).
   let termOfLead = 0
@@ -181,12 +175,8 @@ export function createTabShare(options: TabShareOptions): TabShare {
     if (handler) call(() => handler(`${wire.kind} from tab ${wire.from.slice(0, 8)}: ${reason}`))
   }
 
-  function ownPresence(): TabPresence {
-    return guarded(() => toPresence(presence()), report) ?? toPresence({})
-  }
-
   function announce(kind: 'hello' | 'presence'): void {
-    post({ kind, presence: ownPresence() })
+    post({ kind, presence: presence.own() })
   }
 
   function settle(promise: Promise<unknown>, onFailure: (error: unknown) => void): void {
@@ -214,7 +204,7 @@ export function createTabShare(options: TabShareOptions): TabShare {
     const { login, term } = group.lead(tabId)
     termOfLead = term
     post({ kind: 'lead', login, term })
-    for (const id of peers.keys()) watch(id)
+    for (const id of presence.peers()) watch(id)
     call(() => options.onLead())
     return untilStop
   }
@@ -248,7 +238,7 @@ export function createTabShare(options: TabShareOptions): TabShare {
   }
 
   function forget(id: string): void {
-    peers.delete(id)
+    presence.forget(id)
     snapshotSent.delete(id)
     watches.get(id)?.abort()
     watches.delete(id)
@@ -256,22 +246,8 @@ export function createTabShare(options: TabShareOptions): TabShare {
   }
 
   function notePresence(id: string, p: TabPresence): void {
-    peers.set(id, { ...p, order: ++order })
+    presence.note(id, p)
     watch(id)
-  }
-
-  function chooseNotifier(): string {
-    const own = ownPresence()
-    if (own.visible && own.focused) return tabId
-    let chosen = tabId
-    let chosenOrder = -1
-    for (const [id, peer] of peers) {
-      if (peer.visible && peer.focused && peer.order > chosenOrder) {
-        chosen = id
-        chosenOrder = peer.order
-      }
-    }
-    return chosen
   }
 
   /** Leader: the store snapshot for a tab that joins. What getSnapshot throws costs that tab its snapshot. */
@@ -361,29 +337,6 @@ export function createTabShare(options: TabShareOptions): TabShare {
     channel = null
   }
 
-  function listenToPage(): () => void {
-    const onChange = (): void => announce('presence')
-    const doc = typeof document !== 'undefined' ? document : null
-    const win = typeof window !== 'undefined' && typeof window.addEventListener === 'function' ? window : null
-    const listeners: [EventTarget | null, string, (event: Event) => void][] = [
-      [doc, 'visibilitychange', onChange],
-      [win, 'focus', onChange],
-      [win, 'blur', onChange],
-      [win, 'pagehide', () => post({ kind: 'bye' })],
-      [
-        win,
-        'pageshow',
-        (event) => {
-          if ((event as PageTransitionEvent).persisted) announce('hello')
-        },
-      ],
-    ]
-    for (const [target, type, listener] of listeners) target?.addEventListener(type, listener)
-    return () => {
-      for (const [target, type, listener] of listeners) target?.removeEventListener(type, listener)
-    }
-  }
-
   function tabLockName(id: string): string {
     return `${name}:tab:${id}`
   }
@@ -403,7 +356,11 @@ export function createTabShare(options: TabShareOptions): TabShare {
       return
     }
     channel.addEventListener('message', onChannelMessage)
-    removeListeners = listenToPage()
+    removeListeners = listenToPage(
+      () => announce('presence'),
+      () => post({ kind: 'bye' }),
+      () => announce('hello'),
+    )
     // This tab's own lock, held until it stops or dies: the leader waits on it to learn that a tab is
     // gone even without a goodbye. Nothing is posted before it is held, so no tab is watched early.
     const own = locks.request(tabLockName(tabId), { signal: aborter.signal }, () => {
@@ -431,7 +388,7 @@ export function createTabShare(options: TabShareOptions): TabShare {
 
   function relay(message: SseMessage, eventId: string | undefined, raw?: Pick<RawSseMessage, 'event' | 'data'>): boolean {
     if (role !== 'leader') return true
-    const notify = chooseNotifier()
+    const notify = presence.notifier(tabId)
     const login = group.login
     const decoded: SseMessage = { type: message.type, data: message.data, id: message.id }
     let error = tryPost({ kind: 'message', login, notify, relayed: { message: decoded, eventId } })
@@ -484,9 +441,4 @@ export function createTabShare(options: TabShareOptions): TabShare {
     broadcastAcknowledge,
     requestRetry,
   }
-}
-
-function documentPresence(): TabPresence {
-  const doc: Partial<Document> = typeof document === 'undefined' ? {} : document
-  return { visible: doc.visibilityState === 'visible', focused: doc.hasFocus?.() === true }
 }

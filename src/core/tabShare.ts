@@ -6,7 +6,9 @@ import type { SseRole } from './role'
 import { createEndedLogins, createTabGroup } from './tabGroup'
 import type { EndedLogins, TabGroup } from './tabGroup'
 import { createPresence, documentPresence, listenToPage } from './tabSharePresence'
-import { NAME_PREFIX, readWire, toWire } from './tabShareWire'
+import { openTabChannel } from './tabShareChannel'
+import type { TabChannel } from './tabShareChannel'
+import { NAME_PREFIX } from './tabShareWire'
 import type { GroupSnapshot, Received, RelayedMessage, TabPresence, WireBody } from './tabShareWire'
 
 export type { RelayedConnectionState } from './relayedState'
@@ -131,11 +133,11 @@ export function createTabShare(options: TabShareOptions): TabShare {
   let hasSnapshot = false
   let started = false
   let stopped = false
-  let joined = false
   let dropped = 0
   // The term this tab announced when it took the lead (its snapshots carry it).
   let termOfLead = 0
-  let channel: BroadcastChannel | null = null
+  // In the group: from start until this tab stops or goes solo.
+  let channel: TabChannel | null = null
   let removeListeners: () => void = () => {}
 
   // Without onError, an error is rethrown in a microtask: reported as uncaught, and the tab goes on.
@@ -152,21 +154,8 @@ export function createTabShare(options: TabShareOptions): TabShare {
     if (!stopped) guarded(callback, report)
   }
 
-  /** Posts `body`; returns the error when it could not be posted (e.g. not structured-cloneable). */
-  function tryPost(body: WireBody, beforeJoining = false): unknown {
-    if (!channel || (!joined && !beforeJoining)) return new Error('Not in a tab group')
-    try {
-      channel.postMessage(toWire(tabId, body))
-      return null
-    } catch (error) {
-      return error ?? new Error('postMessage failed')
-    }
-  }
-
-  function post(body: WireBody, beforeJoining = false): boolean {
-    const error = tryPost(body, beforeJoining)
-    if (error !== null && channel && joined) report(error)
-    return error === null
+  function post(body: WireBody, beforeJoining?: boolean): boolean {
+    return channel?.post(body, beforeJoining) === true
   }
 
   function drop(wire: Received, reason: string): void {
@@ -191,7 +180,7 @@ export function createTabShare(options: TabShareOptions): TabShare {
     if (stopped || role === 'solo') return
     report(error)
     post({ kind: 'bye' })
-    closeChannel()
+    leaveChannel()
     removeListeners()
     const wasLeader = role === 'leader'
     role = 'solo'
@@ -260,10 +249,8 @@ export function createTabShare(options: TabShareOptions): TabShare {
     }, report)
   }
 
-  function onChannelMessage(event: MessageEvent): void {
+  function onChannelMessage(wire: Received): void {
     if (stopped) return
-    const wire = readWire(event.data)
-    if (!wire || wire.from === tabId) return
     const from = wire.from
     switch (wire.kind) {
       case 'hello':
@@ -330,10 +317,8 @@ export function createTabShare(options: TabShareOptions): TabShare {
     return group.login === '' ? 'no leader known yet (the snapshot brings what came before)' : 'not the leader of this login'
   }
 
-  function closeChannel(): void {
-    if (!channel) return
-    channel.removeEventListener('message', onChannelMessage)
-    channel.close()
+  function leaveChannel(): void {
+    channel?.leave()
     channel = null
   }
 
@@ -350,12 +335,11 @@ export function createTabShare(options: TabShareOptions): TabShare {
       return
     }
     try {
-      channel = new Channel(name)
+      channel = openTabChannel(Channel, name, tabId, onChannelMessage, report)
     } catch (error) {
       goSolo(error)
       return
     }
-    channel.addEventListener('message', onChannelMessage)
     removeListeners = listenToPage(
       () => announce('presence'),
       () => post({ kind: 'bye' }),
@@ -365,7 +349,7 @@ export function createTabShare(options: TabShareOptions): TabShare {
     // gone even without a goodbye. Nothing is posted before it is held, so no tab is watched early.
     const own = locks.request(tabLockName(tabId), { signal: aborter.signal }, () => {
       if (stopped) return undefined
-      joined = true
+      channel?.join()
       announce('hello')
       elect()
       return untilStop
@@ -379,7 +363,7 @@ export function createTabShare(options: TabShareOptions): TabShare {
     stopped = true
     role = 'follower'
     removeListeners()
-    closeChannel()
+    leaveChannel()
     aborter.abort()
     for (const controller of watches.values()) controller.abort()
     watches.clear()
@@ -389,15 +373,8 @@ export function createTabShare(options: TabShareOptions): TabShare {
   function relay(message: SseMessage, eventId: string | undefined, raw?: Pick<RawSseMessage, 'event' | 'data'>): boolean {
     if (role !== 'leader') return true
     const notify = presence.notifier(tabId)
-    const login = group.login
-    const decoded: SseMessage = { type: message.type, data: message.data, id: message.id }
-    let error = tryPost({ kind: 'message', login, notify, relayed: { message: decoded, eventId } })
-    if (error !== null && raw) {
-      // A payload structured clone cannot copy (nested too deep, a function inside): the other tabs
-      // decode the event themselves.
-      const copy: RawSseMessage = { event: raw.event, data: raw.data, lastEventId: message.id }
-      error = tryPost({ kind: 'message', login, notify, relayed: { raw: copy, eventId } })
-    }
+    // A leader is in its group: it joined before it was elected.
+    const error = channel!.relay(group.login, notify, message, eventId, raw)
     if (error !== null) report(error)
     // Unsent: no other tab will pop it, so this one does.
     return error !== null || notify === tabId

@@ -8,6 +8,7 @@ import type { EndedLogins, TabGroup } from './tabGroup'
 import { createPresence, documentPresence, listenToPage } from './tabSharePresence'
 import { openTabChannel } from './tabShareChannel'
 import type { TabChannel } from './tabShareChannel'
+import { createElection } from './tabShareElection'
 import { NAME_PREFIX } from './tabShareWire'
 import type { GroupSnapshot, Received, RelayedMessage, TabPresence, WireBody } from './tabShareWire'
 
@@ -118,15 +119,9 @@ export function createTabShare(options: TabShareOptions): TabShare {
   const name = NAME_PREFIX + options.key
   const tabId = randomId()
   const group: TabGroup = createTabGroup(options.ended ?? createEndedLogins())
-  // Leader side: one pending request per known tab for that tab's own lock, granted when it is gone.
-  const watches = new Map<string, AbortController>()
+  const election = createElection(name, tabId, { onJoin: join, onLead: lead, onFollow: follow, onGone: forget, onFail: goSolo })
   // Leader side: tabs already given a snapshot (a tab may say hello twice around a failover).
   const snapshotSent = new Set<string>()
-  const aborter = new AbortController()
-  let releaseHeld!: () => void
-  const untilStop = new Promise<void>((resolve) => {
-    releaseHeld = resolve
-  })
 
   let role: SseRole = 'follower'
   let lastState: RelayedConnectionState | null = null
@@ -168,13 +163,6 @@ export function createTabShare(options: TabShareOptions): TabShare {
     post({ kind, presence: presence.own() })
   }
 
-  function settle(promise: Promise<unknown>, onFailure: (error: unknown) => void): void {
-    promise.catch((error: unknown) => {
-      // Aborts are our own doing (stop, a tab forgotten), not failures.
-      if (!stopped && (error as { name?: unknown } | null | undefined)?.name !== 'AbortError') onFailure(error)
-    })
-  }
-
   // Locks unusable after all (e.g. an opaque origin): fall back to a connection of our own.
   function goSolo(error: unknown): void {
     if (stopped || role === 'solo') return
@@ -187,50 +175,33 @@ export function createTabShare(options: TabShareOptions): TabShare {
     if (!wasLeader) call(() => options.onLead())
   }
 
-  function lead(): Promise<void> | undefined {
-    if (stopped) return undefined
+  /** This tab holds its own lock: it says hello, and the election begins. */
+  function join(): void {
+    channel?.join()
+    announce('hello')
+  }
+
+  function lead(): void {
     role = 'leader'
     const { login, term } = group.lead(tabId)
     termOfLead = term
     post({ kind: 'lead', login, term })
     for (const id of presence.peers()) watch(id)
     call(() => options.onLead())
-    return untilStop
   }
 
-  function elect(): void {
-    const signal = aborter.signal
-    // No signal here: the standard rejects `signal` with `ifAvailable`, and this request never waits.
-    const first = locks!.request(name, { ifAvailable: true }, (lock) => {
-      if (stopped) return undefined
-      if (lock) return lead()
-      call(() => options.onFollow())
-      settle(
-        locks!.request(name, { signal }, () => lead()),
-        goSolo,
-      )
-      return undefined
-    })
-    settle(first, goSolo)
+  function follow(): void {
+    call(() => options.onFollow())
   }
 
   function watch(id: string): void {
-    if (role !== 'leader' || watches.has(id)) return
-    const controller = new AbortController()
-    watches.set(id, controller)
-    const request = locks!.request(tabLockName(id), { signal: controller.signal }, () => {
-      if (watches.get(id) === controller) forget(id)
-    })
-    settle(request, () => {
-      if (watches.get(id) === controller) watches.delete(id)
-    })
+    if (role === 'leader') election.watch(id)
   }
 
   function forget(id: string): void {
     presence.forget(id)
     snapshotSent.delete(id)
-    watches.get(id)?.abort()
-    watches.delete(id)
+    election.forget(id)
     group.forget(id)
   }
 
@@ -322,10 +293,6 @@ export function createTabShare(options: TabShareOptions): TabShare {
     channel = null
   }
 
-  function tabLockName(id: string): string {
-    return `${name}:tab:${id}`
-  }
-
   function start(): void {
     if (started || stopped) return
     started = true
@@ -345,16 +312,7 @@ export function createTabShare(options: TabShareOptions): TabShare {
       () => post({ kind: 'bye' }),
       () => announce('hello'),
     )
-    // This tab's own lock, held until it stops or dies: the leader waits on it to learn that a tab is
-    // gone even without a goodbye. Nothing is posted before it is held, so no tab is watched early.
-    const own = locks.request(tabLockName(tabId), { signal: aborter.signal }, () => {
-      if (stopped) return undefined
-      channel?.join()
-      announce('hello')
-      elect()
-      return untilStop
-    })
-    settle(own, goSolo)
+    election.start(locks)
   }
 
   function stop(): void {
@@ -364,10 +322,7 @@ export function createTabShare(options: TabShareOptions): TabShare {
     role = 'follower'
     removeListeners()
     leaveChannel()
-    aborter.abort()
-    for (const controller of watches.values()) controller.abort()
-    watches.clear()
-    releaseHeld()
+    election.stop()
   }
 
   function relay(message: SseMessage, eventId: string | undefined, raw?: Pick<RawSseMessage, 'event' | 'data'>): boolean {

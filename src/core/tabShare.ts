@@ -1,25 +1,25 @@
+// One tab's part in sharing one SSE connection among the tabs of a user: it joins the group, is
+// elected leader or follows, and acts on each kind of message the other tabs post. The leader relays
+// every decoded message and hands a snapshot to each tab that joins; a tab takes messages, state and
+// snapshots only from the leader it knows, for its own login (tabGroup.ts). Its parts: the election
+// (tabShareElection.ts), the channel (tabShareChannel.ts), where the tabs stand (tabSharePresence.ts)
+// and what goes between them (tabShareWire.ts).
 import { guarded } from './guard'
 import type { RawSseMessage, SseMessage } from './protocol'
 import { randomId } from './randomId'
 import type { RelayedConnectionState } from './relayedState'
 import type { SseRole } from './role'
 import { createEndedLogins, createTabGroup } from './tabGroup'
-import type { EndedLogins, TabGroup } from './tabGroup'
-import { createPresence, documentPresence, listenToPage } from './tabSharePresence'
+import type { EndedLogins } from './tabGroup'
 import { openTabChannel } from './tabShareChannel'
 import type { TabChannel } from './tabShareChannel'
 import { createElection } from './tabShareElection'
+import { createPresence, documentPresence, listenToPage } from './tabSharePresence'
 import { NAME_PREFIX } from './tabShareWire'
 import type { GroupSnapshot, Received, RelayedMessage, TabPresence, WireBody } from './tabShareWire'
 
 export type { RelayedConnectionState } from './relayedState'
 export type { GroupSnapshot, RelayedMessage, TabPresence } from './tabShareWire'
-
-// One SSE connection for all tabs of a user: the tabs elect a leader with the Web Locks API and the
-// leader relays every decoded message over BroadcastChannel. A tab takes messages, state and snapshots
-// only from the leader it knows, for its own login (see tabGroup.ts).
-// Web Locks: https://w3c.github.io/web-locks/
-// BroadcastChannel: https://html.spec.whatwg.org/multipage/web-messaging.html#broadcasting-to-other-browsing-contexts
 
 export interface TabShareCallbacks {
   /** This tab now leads: open the connection, resuming from the group's resume point. */
@@ -111,19 +111,26 @@ export interface TabShare {
   requestRetry(): void
 }
 
+/** What each kind of message from another tab does in this one. */
+type Handlers = { [K in Received['kind']]: (wire: Extract<Received, { kind: K }>) => void }
+
 /** Creates the election and relay for one tab and login. Call `start()` to join. */
 export function createTabShare(options: TabShareOptions): TabShare {
   const locks = options.locks === undefined ? globalThis.navigator?.locks : options.locks
   const Channel = options.BroadcastChannel === undefined ? globalThis.BroadcastChannel : options.BroadcastChannel
-  const presence = createPresence(options.presence ?? documentPresence, report)
   const name = NAME_PREFIX + options.key
   const tabId = randomId()
-  const group: TabGroup = createTabGroup(options.ended ?? createEndedLogins())
+  const group = createTabGroup(options.ended ?? createEndedLogins())
+  const presence = createPresence(options.presence ?? documentPresence, report)
   const election = createElection(name, tabId, { onJoin: join, onLead: lead, onFollow: follow, onGone: forget, onFail: goSolo })
   // Leader side: tabs already given a snapshot (a tab may say hello twice around a failover).
-  const snapshotSent = new Set<string>()
+  const sent = new Set<string>()
 
   let role: SseRole = 'follower'
+  // In the group: from start until this tab stops or goes solo.
+  let channel: TabChannel | null = null
+  let removeListeners: () => void = () => {}
+  // The connection state known last, this tab's own or its leader's: a snapshot carries it.
   let lastState: RelayedConnectionState | null = null
   let hasSnapshot = false
   let started = false
@@ -131,9 +138,6 @@ export function createTabShare(options: TabShareOptions): TabShare {
   let dropped = 0
   // The term this tab announced when it took the lead (its snapshots carry it).
   let termOfLead = 0
-  // In the group: from start until this tab stops or goes solo.
-  let channel: TabChannel | null = null
-  let removeListeners: () => void = () => {}
 
   // Without onError, an error is rethrown in a microtask: reported as uncaught, and the tab goes on.
   function report(error: unknown): void {
@@ -153,26 +157,26 @@ export function createTabShare(options: TabShareOptions): TabShare {
     return channel?.post(body, beforeJoining) === true
   }
 
-  function drop(wire: Received, reason: string): void {
-    dropped++
-    const handler = options.onDrop
-    if (handler) call(() => handler(`${wire.kind} from tab ${wire.from.slice(0, 8)}: ${reason}`))
-  }
-
   function announce(kind: 'hello' | 'presence'): void {
     post({ kind, presence: presence.own() })
   }
 
-  // Locks unusable after all (e.g. an opaque origin): fall back to a connection of our own.
-  function goSolo(error: unknown): void {
-    if (stopped || role === 'solo') return
-    report(error)
-    post({ kind: 'bye' })
-    leaveChannel()
-    removeListeners()
-    const wasLeader = role === 'leader'
-    role = 'solo'
-    if (!wasLeader) call(() => options.onLead())
+  function start(): void {
+    if (started || stopped) return
+    started = true
+    if (!locks || typeof locks.request !== 'function' || !Channel) return beSolo()
+    try {
+      channel = openTabChannel(Channel, name, tabId, receive, report)
+    } catch (error) {
+      goSolo(error)
+      return
+    }
+    removeListeners = listenToPage(
+      () => announce('presence'),
+      () => post({ kind: 'bye' }),
+      () => announce('hello'),
+    )
+    election.start(locks)
   }
 
   /** This tab holds its own lock: it says hello, and the election begins. */
@@ -186,7 +190,7 @@ export function createTabShare(options: TabShareOptions): TabShare {
     const { login, term } = group.lead(tabId)
     termOfLead = term
     post({ kind: 'lead', login, term })
-    for (const id of presence.peers()) watch(id)
+    for (const id of presence.peers()) election.watch(id)
     call(() => options.onLead())
   }
 
@@ -194,20 +198,86 @@ export function createTabShare(options: TabShareOptions): TabShare {
     call(() => options.onFollow())
   }
 
-  function watch(id: string): void {
+  // Locks unusable after all (e.g. an opaque origin): fall back to a connection of our own.
+  function goSolo(error: unknown): void {
+    if (stopped || role === 'solo') return
+    report(error)
+    leaveGroup()
+    beSolo()
+  }
+
+  /** No group to share with: this tab holds a connection of its own (a leader holds one already). */
+  function beSolo(): void {
+    const wasLeader = role === 'leader'
+    role = 'solo'
+    if (!wasLeader) call(() => options.onLead())
+  }
+
+  function leaveGroup(): void {
+    post({ kind: 'bye' })
+    channel?.leave()
+    channel = null
+    removeListeners()
+  }
+
+  /** Another tab said hello, or where it stands now; a leader watches it from then on. */
+  function meet(id: string, where: TabPresence): void {
+    presence.note(id, where)
     if (role === 'leader') election.watch(id)
   }
 
+  /** A tab went away: it said goodbye, or its own lock was released. */
   function forget(id: string): void {
     presence.forget(id)
-    snapshotSent.delete(id)
+    sent.delete(id)
     election.forget(id)
     group.forget(id)
   }
 
-  function notePresence(id: string, p: TabPresence): void {
-    presence.note(id, p)
-    watch(id)
+  function receive(wire: Received): void {
+    // The table pairs each kind with its handler; TypeScript cannot follow that through the lookup.
+    if (!stopped) (handlers[wire.kind] as (wire: Received) => void)(wire)
+  }
+
+  const handlers: Handlers = {
+    hello(wire) {
+      meet(wire.from, wire.presence)
+      if (role === 'leader' && !sent.has(wire.from)) sendSnapshot(wire.from)
+    },
+    presence: (wire) => meet(wire.from, wire.presence),
+    bye: (wire) => forget(wire.from),
+    lead: heardLead,
+    message(wire) {
+      if (fromLeader(wire)) call(() => options.onMessage(wire.relayed, wire.notify === tabId))
+    },
+    state(wire) {
+      if (fromLeader(wire)) takeState(wire.state)
+    },
+    snapshot: heardSnapshot,
+    logout(wire) {
+      if (!group.heardLogout(wire.login)) return drop(wire, 'another login')
+      call(() => options.onLogout())
+    },
+    ack(wire) {
+      if (!group.isOwn(wire.login)) return drop(wire, 'another login')
+      call(() => options.onAcknowledge(wire.ids, wire.clear))
+    },
+    retry(wire) {
+      if (role !== 'leader' || !group.isOwn(wire.login)) return drop(wire, 'this tab does not lead that login')
+      call(() => options.onRetry())
+    },
+  }
+
+  function heardLead(wire: Extract<Received, { kind: 'lead' }>): void {
+    if (role !== 'follower') return drop(wire, notFollowing())
+    const verdict = group.heardLead(wire.from, wire.login, wire.term)
+    if (verdict === 'drop') return drop(wire, 'an ended login or an earlier leader')
+    if (verdict === 'regroup') {
+      hasSnapshot = false
+      call(() => options.onRegroup())
+    }
+    // The new leader has no presence of ours yet; a tab whose hello went unanswered asks again.
+    announce(hasSnapshot ? 'presence' : 'hello')
   }
 
   /** Leader: the store snapshot for a tab that joins. What getSnapshot throws costs that tab its snapshot. */
@@ -216,112 +286,48 @@ export function createTabShare(options: TabShareOptions): TabShare {
       const snapshot = options.getSnapshot()
       // The state goes with the snapshot's resume point: the one relayed last may be older.
       const state = lastState && { ...lastState, lastEventId: snapshot.resumeId }
-      if (post({ kind: 'snapshot', login: group.login, term: termOfLead, to, snapshot, state })) snapshotSent.add(to)
+      if (post({ kind: 'snapshot', login: group.login, term: termOfLead, to, snapshot, state })) sent.add(to)
     }, report)
   }
 
-  function onChannelMessage(wire: Received): void {
-    if (stopped) return
-    const from = wire.from
-    switch (wire.kind) {
-      case 'hello':
-        notePresence(from, wire.presence)
-        if (role === 'leader' && !snapshotSent.has(from)) sendSnapshot(from)
-        break
-      case 'presence':
-        notePresence(from, wire.presence)
-        break
-      case 'bye':
-        forget(from)
-        break
-      case 'lead': {
-        if (role !== 'follower') return drop(wire, `this tab ${role === 'leader' ? 'leads' : 'is on its own'}`)
-        const verdict = group.heardLead(from, wire.login, wire.term)
-        if (verdict === 'drop') return drop(wire, 'an ended login or an earlier leader')
-        if (verdict === 'regroup') {
-          hasSnapshot = false
-          call(() => options.onRegroup())
-        }
-        // The new leader has no presence of ours yet; a tab whose hello went unanswered asks again.
-        announce(hasSnapshot ? 'presence' : 'hello')
-        break
-      }
-      case 'message':
-        if (role !== 'follower' || !group.isLeader(from, wire.login)) return drop(wire, notFromLeader())
-        call(() => options.onMessage(wire.relayed, wire.notify === tabId))
-        break
-      case 'state':
-        if (role !== 'follower' || !group.isLeader(from, wire.login)) return drop(wire, notFromLeader())
-        lastState = wire.state
-        call(() => options.onState(wire.state))
-        break
-      case 'snapshot':
-        if (wire.to !== tabId) return
-        if (role !== 'follower' || !group.heardSnapshot(from, wire.login, wire.term)) {
-          return drop(wire, 'another login, or this tab leads')
-        }
-        hasSnapshot = true
-        call(() => options.onSnapshot(wire.snapshot))
-        if (wire.state) {
-          const state = wire.state
-          lastState = state
-          call(() => options.onState(state))
-        }
-        break
-      case 'logout':
-        if (!group.heardLogout(wire.login)) return drop(wire, 'another login')
-        call(() => options.onLogout())
-        break
-      case 'ack':
-        if (!group.isOwn(wire.login)) return drop(wire, 'another login')
-        call(() => options.onAcknowledge(wire.ids, wire.clear))
-        break
-      case 'retry':
-        if (role !== 'leader' || !group.isOwn(wire.login)) return drop(wire, 'this tab does not lead that login')
-        call(() => options.onRetry())
-        break
+  function heardSnapshot(wire: Extract<Received, { kind: 'snapshot' }>): void {
+    if (wire.to !== tabId) return
+    if (role !== 'follower' || !group.heardSnapshot(wire.from, wire.login, wire.term)) {
+      return drop(wire, 'another login, or this tab leads')
     }
+    hasSnapshot = true
+    call(() => options.onSnapshot(wire.snapshot))
+    if (wire.state) takeState(wire.state)
   }
 
-  function notFromLeader(): string {
-    if (role !== 'follower') return `this tab ${role === 'leader' ? 'leads' : 'is on its own'}`
-    return group.login === '' ? 'no leader known yet (the snapshot brings what came before)' : 'not the leader of this login'
+  function takeState(state: RelayedConnectionState): void {
+    lastState = state
+    call(() => options.onState(state))
   }
 
-  function leaveChannel(): void {
-    channel?.leave()
-    channel = null
+  /** Whether a relayed message or state comes from this tab's leader; when not, it is dropped. */
+  function fromLeader(wire: Received & { login: string }): boolean {
+    if (role === 'follower' && group.isLeader(wire.from, wire.login)) return true
+    const unknown = group.login === '' ? 'no leader known yet (the snapshot brings what came before)' : 'not the leader of this login'
+    drop(wire, role === 'follower' ? unknown : notFollowing())
+    return false
   }
 
-  function start(): void {
-    if (started || stopped) return
-    started = true
-    if (!locks || typeof locks.request !== 'function' || !Channel) {
-      role = 'solo'
-      call(() => options.onLead())
-      return
-    }
-    try {
-      channel = openTabChannel(Channel, name, tabId, onChannelMessage, report)
-    } catch (error) {
-      goSolo(error)
-      return
-    }
-    removeListeners = listenToPage(
-      () => announce('presence'),
-      () => post({ kind: 'bye' }),
-      () => announce('hello'),
-    )
-    election.start(locks)
+  function notFollowing(): string {
+    return `this tab ${role === 'leader' ? 'leads' : 'is on its own'}`
+  }
+
+  function drop(wire: Received, reason: string): void {
+    dropped++
+    const onDrop = options.onDrop
+    if (onDrop) call(() => onDrop(`${wire.kind} from tab ${wire.from.slice(0, 8)}: ${reason}`))
   }
 
   function stop(): void {
     if (stopped) return
-    post({ kind: 'bye' })
+    leaveGroup()
     stopped = true
     role = 'follower'
-    removeListeners()
-    leaveChannel()
     election.stop()
   }
 
@@ -341,19 +347,6 @@ export function createTabShare(options: TabShareOptions): TabShare {
     if (role === 'leader') post({ kind: 'state', login: group.login, state })
   }
 
-  function broadcastLogout(): void {
-    // Even from a tab still joining: the group it joins is the user's.
-    post({ kind: 'logout', login: group.signOut() }, true)
-  }
-
-  function broadcastAcknowledge(ids: string[], clear: boolean): void {
-    if (group.login !== '') post({ kind: 'ack', login: group.login, ids, clear })
-  }
-
-  function requestRetry(): void {
-    if (role === 'follower' && group.login !== '') post({ kind: 'retry', login: group.login })
-  }
-
   return {
     get role() {
       return role
@@ -369,8 +362,15 @@ export function createTabShare(options: TabShareOptions): TabShare {
     stop,
     relay,
     relayState,
-    broadcastLogout,
-    broadcastAcknowledge,
-    requestRetry,
+    broadcastLogout() {
+      // Even from a tab still joining: the group it joins is the user's.
+      post({ kind: 'logout', login: group.signOut() }, true)
+    },
+    broadcastAcknowledge(ids, clear) {
+      if (group.login !== '') post({ kind: 'ack', login: group.login, ids, clear })
+    },
+    requestRetry() {
+      if (role === 'follower' && group.login !== '') post({ kind: 'retry', login: group.login })
+    },
   }
 }

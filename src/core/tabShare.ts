@@ -122,7 +122,7 @@ export function createTabShare(options: TabShareOptions): TabShare {
   const tabId = randomId()
   const group = createTabGroup(options.ended ?? createEndedLogins())
   const presence = createPresence(options.presence ?? documentPresence, report)
-  const election = createElection(name, tabId, { onJoin: join, onLead: lead, onFollow: follow, onGone: forget, onFail: goSolo })
+  const election = createElection(name, tabId, { join, lead, follow, forget, goSolo })
   // Leader side: tabs already given a snapshot (a tab may say hello twice around a failover).
   const sent = new Set<string>()
 

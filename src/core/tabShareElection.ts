@@ -2,18 +2,18 @@
 // leader lock, and the leader waits on the other tabs' own locks to learn when one is gone.
 // Web Locks: https://w3c.github.io/web-locks/
 
-/** What the election tells the tab. */
-export interface ElectionEvents {
+/** The tab standing in the election: what the election has it do. */
+export interface Candidate {
   /** This tab holds its own lock: it may speak on the channel. The election begins right after. */
-  onJoin: () => void
+  join: () => void
   /** This tab holds the leader lock, until it stops or dies. */
-  onLead: () => void
+  lead: () => void
   /** Another tab leads; this one waits for the leader lock. Once, at the start. */
-  onFollow: () => void
+  follow: () => void
   /** Tab `id`, watched, is gone: its own lock was released. */
-  onGone: (id: string) => void
+  forget: (id: string) => void
   /** A lock request failed: Web Locks are unusable here after all (e.g. an opaque origin). */
-  onFail: (error: unknown) => void
+  goSolo: (error: unknown) => void
 }
 
 export interface Election {
@@ -28,7 +28,7 @@ export interface Election {
 }
 
 /** The election of tab `tabId` among the tabs sharing the lock `name`. */
-export function createElection(name: string, tabId: string, events: ElectionEvents): Election {
+export function createElection(name: string, tabId: string, candidate: Candidate): Election {
   // Leader side: one pending request per known tab for that tab's own lock, granted when it is gone.
   const watches = new Map<string, AbortController>()
   const aborter = new AbortController()
@@ -50,7 +50,7 @@ export function createElection(name: string, tabId: string, events: ElectionEven
 
   function lead(): Promise<void> | undefined {
     if (stopped) return undefined
-    events.onLead()
+    candidate.lead()
     return untilStop
   }
 
@@ -59,11 +59,11 @@ export function createElection(name: string, tabId: string, events: ElectionEven
     const first = locks.request(name, { ifAvailable: true }, (lock) => {
       if (stopped) return undefined
       if (lock) return lead()
-      events.onFollow()
-      settle(locks.request(name, { signal: aborter.signal }, lead), events.onFail)
+      candidate.follow()
+      settle(locks.request(name, { signal: aborter.signal }, lead), candidate.goSolo)
       return undefined
     })
-    settle(first, events.onFail)
+    settle(first, candidate.goSolo)
   }
 
   return {
@@ -73,18 +73,18 @@ export function createElection(name: string, tabId: string, events: ElectionEven
       // without a goodbye. The tab posts nothing before it is held, so no tab is watched early.
       const own = locks.request(tabLockName(tabId), { signal: aborter.signal }, () => {
         if (stopped) return undefined
-        events.onJoin()
+        candidate.join()
         elect()
         return untilStop
       })
-      settle(own, events.onFail)
+      settle(own, candidate.goSolo)
     },
     watch(id) {
       if (watches.has(id)) return
       const controller = new AbortController()
       watches.set(id, controller)
       const request = locks.request(tabLockName(id), { signal: controller.signal }, () => {
-        if (watches.get(id) === controller) events.onGone(id)
+        if (watches.get(id) === controller) candidate.forget(id)
       })
       settle(request, () => {
         if (watches.get(id) === controller) watches.delete(id)

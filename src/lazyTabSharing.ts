@@ -7,10 +7,10 @@ export { createEndedLogins } from './core/tabGroup'
 export { createTabShare } from './core/tabShare'
 export { snapshotToText } from './store/snapshotText'
 
-/** The Web Locks and BroadcastChannel the hub's `environment` gives; the page's for those it leaves out. */
-export function sharingPlatform(environment: SseHubEnvironment): Pick<TabShareOptions, 'locks' | 'BroadcastChannel'> {
-  return {
-    ...(environment.locks !== undefined && { locks: environment.locks }),
-    ...(environment.BroadcastChannel !== undefined && { BroadcastChannel: environment.BroadcastChannel }),
-  }
+/**
+ * The Web Locks and BroadcastChannel the hub's `environment` gives; one it leaves out stays undefined,
+ * which makes the tab share use the page's.
+ */
+export function sharingPlatform({ locks, BroadcastChannel }: SseHubEnvironment): Pick<TabShareOptions, 'locks' | 'BroadcastChannel'> {
+  return { locks, BroadcastChannel }
 }

@@ -1,3 +1,5 @@
+// Which login a tab group serves and which tab leads it, as one tab hears it: the rules that keep
+// a tab from taking another login's data, or an earlier leader's, for its own.
 import { randomId } from './randomId'
 
 /**
@@ -39,8 +41,6 @@ export type LeadVerdict =
 export interface TabGroup {
   /** The login this tab belongs to; '' until a leader tells it (or it leads). */
   readonly login: string
-  /** The tab id of the known leader; '' when unknown. */
-  readonly leaderId: string
   /** This tab takes the lead: it keeps its login (a failover) or starts a new one. */
   lead(tabId: string): { login: string; term: number }
   /** Another tab says it leads `login` (term: its place in that login's line of leaders). */
@@ -70,18 +70,32 @@ export function createTabGroup(ended: EndedLogins): TabGroup {
   // never replaces a later one.
   let term = 0
 
+  /**
+   * Another tab speaks as the leader of `nextLogin`, at `nextTerm`. 'drop': an ended login (or none);
+   * 'regroup': another login than the one this tab holds data of; 'stale': an earlier leader of this
+   * login; 'follow': it is the leader from now on (only this answer follows it).
+   */
+  function hear(from: string, nextLogin: string, nextTerm: number): LeadVerdict | 'stale' {
+    if (nextLogin === '' || ended.has(nextLogin)) return 'drop'
+    if (login !== '' && nextLogin !== login) return 'regroup'
+    // Two leaders of one term: a tab took over having missed a short-lived leader's announcement;
+    // the later announcement is the living one.
+    if (login !== '' && nextTerm < term) return 'stale'
+    follow(from, nextLogin, nextTerm)
+    return 'follow'
+  }
+
   function follow(from: string, nextLogin: string, nextTerm: number): void {
     login = nextLogin
     leaderId = from
     term = nextTerm
   }
 
+  const isOwn = (other: string): boolean => login !== '' && other === login
+
   return {
     get login() {
       return login
-    },
-    get leaderId() {
-      return leaderId
     },
     lead(tabId) {
       if (login === '') login = randomId()
@@ -90,46 +104,25 @@ export function createTabGroup(ended: EndedLogins): TabGroup {
       return { login, term }
     },
     heardLead(from, nextLogin, nextTerm) {
-      if (nextLogin === '' || ended.has(nextLogin)) return 'drop'
-      if (login === '') {
-        follow(from, nextLogin, nextTerm)
-        return 'follow'
-      }
-      if (nextLogin !== login) {
-        follow(from, nextLogin, nextTerm)
-        return 'regroup'
-      }
-      // Two leaders of one term: a tab took over having missed a short-lived leader's announcement;
-      // the later announcement is the living one.
-      if (nextTerm < term) return 'drop'
-      follow(from, nextLogin, nextTerm)
-      return 'follow'
+      const heard = hear(from, nextLogin, nextTerm)
+      if (heard === 'regroup') follow(from, nextLogin, nextTerm)
+      return heard === 'stale' ? 'drop' : heard
     },
+    // Same login: the data is good even from a leader that has since handed over.
     heardSnapshot(from, nextLogin, nextTerm) {
-      if (nextLogin === '' || ended.has(nextLogin)) return false
-      if (login === '') {
-        follow(from, nextLogin, nextTerm)
-        return true
-      }
-      if (nextLogin !== login) return false
-      // Same login: the data is good even from a leader that has since handed over.
-      if (nextTerm >= term) follow(from, nextLogin, nextTerm)
-      return true
+      const heard = hear(from, nextLogin, nextTerm)
+      return heard === 'follow' || heard === 'stale'
     },
-    isLeader: (from, fromLogin) => login !== '' && fromLogin === login && from === leaderId,
-    isOwn: (other) => login !== '' && other === login,
+    isLeader: (from, fromLogin) => isOwn(fromLogin) && from === leaderId,
+    isOwn,
     heardLogout(other) {
-      if (other === '') {
-        // From a tab that had not learnt its login: it logs out of whatever login the group has.
-        if (login === '') return true
-        if (ended.has(login)) return false
-        ended.add(login)
-        return true
-      }
-      if (ended.has(other)) return false
-      ended.add(other)
+      // '' from a tab that had not learnt its login: it logs out of whatever login the group has.
+      const ending = other || login
+      if (ending === '') return true
+      if (ended.has(ending)) return false
+      ended.add(ending)
       // A tab still joining joins the group that logs out: it ends with it.
-      return login === '' || other === login
+      return login === '' || ending === login
     },
     signOut() {
       ended.add(login)

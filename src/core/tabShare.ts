@@ -1,20 +1,25 @@
+// One tab's part in sharing one SSE connection among the tabs of a user: it joins the group, is
+// elected leader or follows, and acts on each kind of message the other tabs post. The leader relays
+// every decoded message and hands a snapshot to each tab that joins; a tab takes messages, state and
+// snapshots only from the leader it knows, for its own login (tabGroup.ts). Its parts: the election
+// (tabShareElection.ts), the channel (tabShareChannel.ts), where the tabs stand (tabSharePresence.ts)
+// and what goes between them (tabShareWire.ts).
+import { guarded } from './guard'
 import type { RawSseMessage, SseMessage } from './protocol'
 import { randomId } from './randomId'
 import type { RelayedConnectionState } from './relayedState'
 import type { SseRole } from './role'
 import { createEndedLogins, createTabGroup } from './tabGroup'
-import type { EndedLogins, TabGroup } from './tabGroup'
-import { NAME_PREFIX, readWire, toPresence, toWire } from './tabShareWire'
+import type { EndedLogins } from './tabGroup'
+import { openTabChannel } from './tabShareChannel'
+import type { TabChannel } from './tabShareChannel'
+import { createElection } from './tabShareElection'
+import { createPresence, documentPresence, listenToPage } from './tabSharePresence'
+import { NAME_PREFIX } from './tabShareWire'
 import type { GroupSnapshot, Received, RelayedMessage, TabPresence, WireBody } from './tabShareWire'
 
 export type { RelayedConnectionState } from './relayedState'
 export type { GroupSnapshot, RelayedMessage, TabPresence } from './tabShareWire'
-
-// One SSE connection for all tabs of a user: the tabs elect a leader with the Web Locks API and the
-// leader relays every decoded message over BroadcastChannel. A tab takes messages, state and snapshots
-// only from the leader it knows, for its own login (see tabGroup.ts).
-// Web Locks: https://w3c.github.io/web-locks/
-// BroadcastChannel: https://html.spec.whatwg.org/multipage/web-messaging.html#broadcasting-to-other-browsing-contexts
 
 export interface TabShareCallbacks {
   /** This tab now leads: open the connection, resuming from the group's resume point. */
@@ -106,358 +111,231 @@ export interface TabShare {
   requestRetry(): void
 }
 
-interface Peer extends TabPresence {
-  /** Order of the last report, so the most recently focused tab wins. */
-  order: number
-}
+/** What each kind of message from another tab does in this one. */
+type Handlers = { [K in Received['kind']]: (wire: Extract<Received, { kind: K }>) => void }
 
 /** Creates the election and relay for one tab and login. Call `start()` to join. */
 export function createTabShare(options: TabShareOptions): TabShare {
   const locks = options.locks === undefined ? globalThis.navigator?.locks : options.locks
   const Channel = options.BroadcastChannel === undefined ? globalThis.BroadcastChannel : options.BroadcastChannel
-  const presence = options.presence ?? documentPresence
   const name = NAME_PREFIX + options.key
   const tabId = randomId()
-  const group: TabGroup = createTabGroup(options.ended ?? createEndedLogins())
-  const peers = new Map<string, Peer>()
-  // Leader side: one pending request per known tab for that tab's own lock, granted when it is gone.
-  const watches = new Map<string, AbortController>()
+  const group = createTabGroup(options.ended ?? createEndedLogins())
+  const presence = createPresence(options.presence ?? documentPresence, report)
+  const election = createElection(name, tabId, { join, lead, follow, forget, goSolo })
   // Leader side: tabs already given a snapshot (a tab may say hello twice around a failover).
-  const snapshotSent = new Set<string>()
-  const aborter = new AbortController()
-  let releaseHeld!: () => void
-  const untilStop = new Promise<void>((resolve) => {
-    releaseHeld = resolve
-  })
+  const sent = new Set<string>()
 
   let role: SseRole = 'follower'
+  // In the group: from start until this tab stops or goes solo.
+  let channel: TabChannel | null = null
+  let removeListeners: () => void = () => {}
+  // The connection state known last, this tab's own or its leader's: a snapshot carries it.
   let lastState: RelayedConnectionState | null = null
   let hasSnapshot = false
   let started = false
   let stopped = false
-  let joined = false
-  let order = 0
   let dropped = 0
   // The term this tab announced when it took the lead (its snapshots carry it).
   let termOfLead = 0
-  let channel: BroadcastChannel | null = null
-  let removeListeners: () => void = () => {}
 
+  // Without onError, an error is rethrown in a microtask: reported as uncaught, and the tab goes on.
   function report(error: unknown): void {
-    if (options.onError) {
-      try {
-        options.onError(error)
-      } catch {
-        // An error handler that throws must not break the tab's state.
-      }
-    } else {
+    if (options.onError) guarded(() => options.onError?.(error))
+    else
       queueMicrotask(() => {
         throw error
       })
-    }
   }
 
   // Callbacks run guarded: a throw inside a lock callback would release the lock.
-  function call(fn: () => void): void {
-    if (stopped) return
-    try {
-      fn()
-    } catch (error) {
-      report(error)
-    }
+  function call(callback: () => void): void {
+    if (!stopped) guarded(callback, report)
   }
 
-  /** Posts `body`; returns the error when it could not be posted (e.g. not structured-cloneable). */
-  function tryPost(body: WireBody, beforeJoining = false): unknown {
-    if (!channel || (!joined && !beforeJoining)) return new Error('Not in a tab group')
-    try {
-      channel.postMessage(toWire(tabId, body))
-      return null
-    } catch (error) {
-      return error ?? new Error('postMessage failed')
-    }
-  }
-
-  function post(body: WireBody, beforeJoining = false): boolean {
-    const error = tryPost(body, beforeJoining)
-    if (error !== null && channel && joined) report(error)
-    return error === null
-  }
-
-  function drop(wire: Received, reason: string): void {
-    dropped++
-    const handler = options.onDrop
-    if (handler) call(() => handler(`${wire.kind} from tab ${wire.from.slice(0, 8)}: ${reason}`))
-  }
-
-  function ownPresence(): TabPresence {
-    try {
-      return toPresence(presence())
-    } catch (error) {
-      report(error)
-      return toPresence({})
-    }
+  function post(body: WireBody, beforeJoining?: boolean): boolean {
+    return channel?.post(body, beforeJoining) === true
   }
 
   function announce(kind: 'hello' | 'presence'): void {
-    post({ kind, presence: ownPresence() })
+    post({ kind, presence: presence.own() })
   }
 
-  function settle(promise: Promise<unknown>, onFailure: (error: unknown) => void): void {
-    promise.catch((error: unknown) => {
-      // Aborts are our own doing (stop, a tab forgotten), not failures.
-      if (!stopped && (error as { name?: unknown } | null | undefined)?.name !== 'AbortError') onFailure(error)
-    })
+  function start(): void {
+    if (started || stopped) return
+    started = true
+    if (!locks || typeof locks.request !== 'function' || !Channel) return beSolo()
+    try {
+      channel = openTabChannel(Channel, name, tabId, receive, report)
+    } catch (error) {
+      goSolo(error)
+      return
+    }
+    removeListeners = listenToPage(
+      () => announce('presence'),
+      () => post({ kind: 'bye' }),
+      () => announce('hello'),
+    )
+    election.start(locks)
+  }
+
+  /** This tab holds its own lock: it says hello, and the election begins. */
+  function join(): void {
+    channel?.join()
+    announce('hello')
+  }
+
+  function lead(): void {
+    role = 'leader'
+    const { login, term } = group.lead(tabId)
+    termOfLead = term
+    post({ kind: 'lead', login, term })
+    for (const id of presence.peers()) election.watch(id)
+    call(() => options.onLead())
+  }
+
+  function follow(): void {
+    call(() => options.onFollow())
   }
 
   // Locks unusable after all (e.g. an opaque origin): fall back to a connection of our own.
   function goSolo(error: unknown): void {
     if (stopped || role === 'solo') return
     report(error)
-    post({ kind: 'bye' })
-    closeChannel()
-    removeListeners()
+    leaveGroup()
+    beSolo()
+  }
+
+  /** No group to share with: this tab holds a connection of its own (a leader holds one already). */
+  function beSolo(): void {
     const wasLeader = role === 'leader'
     role = 'solo'
     if (!wasLeader) call(() => options.onLead())
   }
 
-  function lead(): Promise<void> | undefined {
-    if (stopped) return undefined
-    role = 'leader'
-    const { login, term } = group.lead(tabId)
-    termOfLead = term
-    post({ kind: 'lead', login, term })
-    for (const id of peers.keys()) watch(id)
-    call(() => options.onLead())
-    return untilStop
+  function leaveGroup(): void {
+    post({ kind: 'bye' })
+    channel?.leave()
+    channel = null
+    removeListeners()
   }
 
-  function elect(): void {
-    const signal = aborter.signal
-    // No signal here: the standard rejects `signal` with `ifAvailable`, and this request never waits.
-    const first = locks!.request(name, { ifAvailable: true }, (lock) => {
-      if (stopped) return undefined
-      if (lock) return lead()
-      call(() => options.onFollow())
-      settle(
-        locks!.request(name, { signal }, () => lead()),
-        goSolo,
-      )
-      return undefined
-    })
-    settle(first, goSolo)
+  /** Another tab said hello, or where it stands now; a leader watches it from then on. */
+  function meet(id: string, where: TabPresence): void {
+    presence.note(id, where)
+    if (role === 'leader') election.watch(id)
   }
 
-  function watch(id: string): void {
-    if (role !== 'leader' || watches.has(id)) return
-    const controller = new AbortController()
-    watches.set(id, controller)
-    const request = locks!.request(tabLockName(id), { signal: controller.signal }, () => {
-      if (watches.get(id) === controller) forget(id)
-    })
-    settle(request, () => {
-      if (watches.get(id) === controller) watches.delete(id)
-    })
-  }
-
+  /** A tab went away: it said goodbye, or its own lock was released. */
   function forget(id: string): void {
-    peers.delete(id)
-    snapshotSent.delete(id)
-    watches.get(id)?.abort()
-    watches.delete(id)
+    presence.forget(id)
+    sent.delete(id)
+    election.forget(id)
     group.forget(id)
   }
 
-  function notePresence(id: string, p: TabPresence): void {
-    peers.set(id, { ...p, order: ++order })
-    watch(id)
+  function receive(wire: Received): void {
+    // The table pairs each kind with its handler; TypeScript cannot follow that through the lookup.
+    if (!stopped) (handlers[wire.kind] as (wire: Received) => void)(wire)
   }
 
-  function chooseNotifier(): string {
-    const own = ownPresence()
-    if (own.visible && own.focused) return tabId
-    let chosen = tabId
-    let chosenOrder = -1
-    for (const [id, peer] of peers) {
-      if (peer.visible && peer.focused && peer.order > chosenOrder) {
-        chosen = id
-        chosenOrder = peer.order
-      }
+  const handlers: Handlers = {
+    hello(wire) {
+      meet(wire.from, wire.presence)
+      if (role === 'leader' && !sent.has(wire.from)) sendSnapshot(wire.from)
+    },
+    presence: (wire) => meet(wire.from, wire.presence),
+    bye: (wire) => forget(wire.from),
+    lead: heardLead,
+    message(wire) {
+      if (fromLeader(wire)) call(() => options.onMessage(wire.relayed, wire.notify === tabId))
+    },
+    state(wire) {
+      if (fromLeader(wire)) takeState(wire.state)
+    },
+    snapshot: heardSnapshot,
+    logout(wire) {
+      if (!group.heardLogout(wire.login)) return drop(wire, 'another login')
+      call(() => options.onLogout())
+    },
+    ack(wire) {
+      if (!group.isOwn(wire.login)) return drop(wire, 'another login')
+      call(() => options.onAcknowledge(wire.ids, wire.clear))
+    },
+    retry(wire) {
+      if (role !== 'leader' || !group.isOwn(wire.login)) return drop(wire, 'this tab does not lead that login')
+      call(() => options.onRetry())
+    },
+  }
+
+  function heardLead(wire: Extract<Received, { kind: 'lead' }>): void {
+    if (role !== 'follower') return drop(wire, notFollowing())
+    const verdict = group.heardLead(wire.from, wire.login, wire.term)
+    if (verdict === 'drop') return drop(wire, 'an ended login or an earlier leader')
+    if (verdict === 'regroup') {
+      hasSnapshot = false
+      call(() => options.onRegroup())
     }
-    return chosen
+    // The new leader has no presence of ours yet; a tab whose hello went unanswered asks again.
+    announce(hasSnapshot ? 'presence' : 'hello')
   }
 
+  /** Leader: the store snapshot for a tab that joins. What getSnapshot throws costs that tab its snapshot. */
   function sendSnapshot(to: string): void {
-    let snapshot: GroupSnapshot
-    try {
-      snapshot = options.getSnapshot()
-    } catch (error) {
-      report(error)
-      return
+    guarded(() => {
+      const snapshot = options.getSnapshot()
+      // The state goes with the snapshot's resume point: the one relayed last may be older.
+      const state = lastState && { ...lastState, lastEventId: snapshot.resumeId }
+      if (post({ kind: 'snapshot', login: group.login, term: termOfLead, to, snapshot, state })) sent.add(to)
+    }, report)
+  }
+
+  function heardSnapshot(wire: Extract<Received, { kind: 'snapshot' }>): void {
+    if (wire.to !== tabId) return
+    if (role !== 'follower' || !group.heardSnapshot(wire.from, wire.login, wire.term)) {
+      return drop(wire, 'another login, or this tab leads')
     }
-    // The state goes with the snapshot's resume point: the one relayed last may be older.
-    const state = lastState && { ...lastState, lastEventId: snapshot.resumeId }
-    if (post({ kind: 'snapshot', login: group.login, term: termOfLead, to, snapshot, state })) snapshotSent.add(to)
+    hasSnapshot = true
+    call(() => options.onSnapshot(wire.snapshot))
+    if (wire.state) takeState(wire.state)
   }
 
-  function onChannelMessage(event: MessageEvent): void {
-    if (stopped) return
-    const wire = readWire(event.data)
-    if (!wire || wire.from === tabId) return
-    const from = wire.from
-    switch (wire.kind) {
-      case 'hello':
-        notePresence(from, wire.presence)
-        if (role === 'leader' && !snapshotSent.has(from)) sendSnapshot(from)
-        break
-      case 'presence':
-        notePresence(from, wire.presence)
-        break
-      case 'bye':
-        forget(from)
-        break
-      case 'lead': {
-        if (role !== 'follower') return drop(wire, `this tab ${role === 'leader' ? 'leads' : 'is on its own'}`)
-        const verdict = group.heardLead(from, wire.login, wire.term)
-        if (verdict === 'drop') return drop(wire, 'an ended login or an earlier leader')
-        if (verdict === 'regroup') {
-          hasSnapshot = false
-          call(() => options.onRegroup())
-        }
-        // The new leader has no presence of ours yet; a tab whose hello went unanswered asks again.
-        announce(hasSnapshot ? 'presence' : 'hello')
-        break
-      }
-      case 'message':
-        if (role !== 'follower' || !group.isLeader(from, wire.login)) return drop(wire, notFromLeader())
-        call(() => options.onMessage(wire.relayed, wire.notify === tabId))
-        break
-      case 'state':
-        if (role !== 'follower' || !group.isLeader(from, wire.login)) return drop(wire, notFromLeader())
-        lastState = wire.state
-        call(() => options.onState(wire.state))
-        break
-      case 'snapshot':
-        if (wire.to !== tabId) return
-        if (role !== 'follower' || !group.heardSnapshot(from, wire.login, wire.term)) {
-          return drop(wire, 'another login, or this tab leads')
-        }
-        hasSnapshot = true
-        call(() => options.onSnapshot(wire.snapshot))
-        if (wire.state) {
-          const state = wire.state
-          lastState = state
-          call(() => options.onState(state))
-        }
-        break
-      case 'logout':
-        if (!group.heardLogout(wire.login)) return drop(wire, 'another login')
-        call(() => options.onLogout())
-        break
-      case 'ack':
-        if (!group.isOwn(wire.login)) return drop(wire, 'another login')
-        call(() => options.onAcknowledge(wire.ids, wire.clear))
-        break
-      case 'retry':
-        if (role !== 'leader' || !group.isOwn(wire.login)) return drop(wire, 'this tab does not lead that login')
-        call(() => options.onRetry())
-        break
-    }
+  function takeState(state: RelayedConnectionState): void {
+    lastState = state
+    call(() => options.onState(state))
   }
 
-  function notFromLeader(): string {
-    if (role !== 'follower') return `this tab ${role === 'leader' ? 'leads' : 'is on its own'}`
-    return group.login === '' ? 'no leader known yet (the snapshot brings what came before)' : 'not the leader of this login'
+  /** Whether a relayed message or state comes from this tab's leader; when not, it is dropped. */
+  function fromLeader(wire: Received & { login: string }): boolean {
+    if (role === 'follower' && group.isLeader(wire.from, wire.login)) return true
+    const unknown = group.login === '' ? 'no leader known yet (the snapshot brings what came before)' : 'not the leader of this login'
+    drop(wire, role === 'follower' ? unknown : notFollowing())
+    return false
   }
 
-  function closeChannel(): void {
-    if (!channel) return
-    channel.removeEventListener('message', onChannelMessage)
-    channel.close()
-    channel = null
+  function notFollowing(): string {
+    return `this tab ${role === 'leader' ? 'leads' : 'is on its own'}`
   }
 
-  function listenToPage(): () => void {
-    const onChange = (): void => announce('presence')
-    const doc = typeof document !== 'undefined' ? document : null
-    const win = typeof window !== 'undefined' && typeof window.addEventListener === 'function' ? window : null
-    const listeners: [EventTarget | null, string, (event: Event) => void][] = [
-      [doc, 'visibilitychange', onChange],
-      [win, 'focus', onChange],
-      [win, 'blur', onChange],
-      [win, 'pagehide', () => post({ kind: 'bye' })],
-      [
-        win,
-        'pageshow',
-        (event) => {
-          if ((event as PageTransitionEvent).persisted) announce('hello')
-        },
-      ],
-    ]
-    for (const [target, type, listener] of listeners) target?.addEventListener(type, listener)
-    return () => {
-      for (const [target, type, listener] of listeners) target?.removeEventListener(type, listener)
-    }
-  }
-
-  function tabLockName(id: string): string {
-    return `${name}:tab:${id}`
-  }
-
-  function start(): void {
-    if (started || stopped) return
-    started = true
-    if (!locks || typeof locks.request !== 'function' || !Channel) {
-      role = 'solo'
-      call(() => options.onLead())
-      return
-    }
-    try {
-      channel = new Channel(name)
-    } catch (error) {
-      goSolo(error)
-      return
-    }
-    channel.addEventListener('message', onChannelMessage)
-    removeListeners = listenToPage()
-    // This tab's own lock, held until it stops or dies: the leader waits on it to learn that a tab is
-    // gone even without a goodbye. Nothing is posted before it is held, so no tab is watched early.
-    const own = locks.request(tabLockName(tabId), { signal: aborter.signal }, () => {
-      if (stopped) return undefined
-      joined = true
-      announce('hello')
-      elect()
-      return untilStop
-    })
-    settle(own, goSolo)
+  function drop(wire: Received, reason: string): void {
+    dropped++
+    const onDrop = options.onDrop
+    if (onDrop) call(() => onDrop(`${wire.kind} from tab ${wire.from.slice(0, 8)}: ${reason}`))
   }
 
   function stop(): void {
     if (stopped) return
-    post({ kind: 'bye' })
+    leaveGroup()
     stopped = true
     role = 'follower'
-    removeListeners()
-    closeChannel()
-    aborter.abort()
-    for (const controller of watches.values()) controller.abort()
-    watches.clear()
-    releaseHeld()
+    election.stop()
   }
 
   function relay(message: SseMessage, eventId: string | undefined, raw?: Pick<RawSseMessage, 'event' | 'data'>): boolean {
     if (role !== 'leader') return true
-    const notify = chooseNotifier()
-    const login = group.login
-    const decoded: SseMessage = { type: message.type, data: message.data, id: message.id }
-    let error = tryPost({ kind: 'message', login, notify, relayed: { message: decoded, eventId } })
-    if (error !== null && raw) {
-      // A payload structured clone cannot copy (nested too deep, a function inside): the other tabs
-      // decode the event themselves.
-      const copy: RawSseMessage = { event: raw.event, data: raw.data, lastEventId: message.id }
-      error = tryPost({ kind: 'message', login, notify, relayed: { raw: copy, eventId } })
-    }
+    const notify = presence.notifier(tabId)
+    // A leader is in its group: it joined before it was elected.
+    const error = channel!.relay(group.login, notify, message, eventId, raw)
     if (error !== null) report(error)
     // Unsent: no other tab will pop it, so this one does.
     return error !== null || notify === tabId
@@ -467,19 +345,6 @@ export function createTabShare(options: TabShareOptions): TabShare {
     if (role === 'follower') return
     lastState = state
     if (role === 'leader') post({ kind: 'state', login: group.login, state })
-  }
-
-  function broadcastLogout(): void {
-    // Even from a tab still joining: the group it joins is the user's.
-    post({ kind: 'logout', login: group.signOut() }, true)
-  }
-
-  function broadcastAcknowledge(ids: string[], clear: boolean): void {
-    if (group.login !== '') post({ kind: 'ack', login: group.login, ids, clear })
-  }
-
-  function requestRetry(): void {
-    if (role === 'follower' && group.login !== '') post({ kind: 'retry', login: group.login })
   }
 
   return {
@@ -497,13 +362,15 @@ export function createTabShare(options: TabShareOptions): TabShare {
     stop,
     relay,
     relayState,
-    broadcastLogout,
-    broadcastAcknowledge,
-    requestRetry,
+    broadcastLogout() {
+      // Even from a tab still joining: the group it joins is the user's.
+      post({ kind: 'logout', login: group.signOut() }, true)
+    },
+    broadcastAcknowledge(ids, clear) {
+      if (group.login !== '') post({ kind: 'ack', login: group.login, ids, clear })
+    },
+    requestRetry() {
+      if (role === 'follower' && group.login !== '') post({ kind: 'retry', login: group.login })
+    },
   }
-}
-
-function documentPresence(): TabPresence {
-  const doc: Partial<Document> = typeof document === 'undefined' ? {} : document
-  return { visible: doc.visibilityState === 'visible', focused: doc.hasFocus?.() === true }
 }

@@ -1,10 +1,9 @@
-import type { RawSseMessage, SseMessage } from './protocol'
-import { isRecord } from './isRecord'
-import type { RelayedConnectionState } from './relayedState'
-
 // The messages tabs exchange over their BroadcastChannel, and the checks every received one passes:
 // anything on the channel may come from another version of the library, or from any script of the
 // origin.
+import type { RawSseMessage, SseMessage } from './protocol'
+import { isRecord } from './isRecord'
+import type { RelayedConnectionState } from './relayedState'
 
 /** Part of every lock and channel name: tabs of another protocol version form a group of their own. */
 export const NAME_PREFIX = 'vue-sse-hub:2:'
@@ -68,7 +67,8 @@ export function readWire(data: unknown): Received | null {
   if (typeof from !== 'string' || from === '') return null
   const wire = (body: WireBody): Received => ({ ...body, from })
   const login = typeof data.login === 'string' ? data.login : ''
-  const term = typeof data.term === 'number' && Number.isFinite(data.term) ? data.term : 0
+  // Number.isFinite is true of finite numbers only (it does not narrow the type).
+  const term = Number.isFinite(data.term) ? (data.term as number) : 0
   switch (kind) {
     case 'hello':
     case 'presence':

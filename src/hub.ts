@@ -26,7 +26,7 @@ import type { HubEvent } from './hub/devtoolsTap'
 import { createPipeline } from './hub/pipeline'
 import { createStoreLink } from './hub/storeLink'
 import { createTabGroupLink } from './hub/tabGroupLink'
-import type { snapshotToText } from './lazyTabSharing'
+import type * as TabSharing from './lazyTabSharing'
 import { createLazyNotifier } from './notify/lazyNotifier'
 import type { Notifier } from './notify/notifier'
 import { defaultCalcOptions, defaultStoreOptions } from './options'
@@ -78,7 +78,8 @@ export function createSseHub(options: SseHubOptions, context: SseHubContext = {}
 /** The hub over the connection `openConnection` makes: the real one, or the testing kit's. */
 export function buildHub(options: SseHubOptions, context: SseHubContext, openConnection: typeof createConnection): SseHub {
   if (!options || !options.url) {
-    throw new SseError('config', `${LOG_PREFIX} The "url" option is required, e.g. app.use(ssePlugin, { url: '/api/sse', token })`)
+    const example = __DEV__ ? `, e.g. app.use(ssePlugin, { url: '/api/sse', token })` : ''
+    throw new SseError('config', `${LOG_PREFIX} The "url" option is required${example}`)
   }
   const log = createDebugLog(options.debug)
   // The one owner of what this login delivered: the ids seen and the id to resume from. Whatever
@@ -113,7 +114,7 @@ export function buildHub(options: SseHubOptions, context: SseHubContext, openCon
     onFollow: follow,
     onMessage: (relayed, notifyHere) => pipeline.fromRelay(relayed, notifyHere),
     onState: showLeaderState,
-    onSnapshot: adoptSnapshot,
+    adopt: adoptSnapshot,
     onLogout: () => stop(false),
     onRegroup() {
       log('the tab group now serves another login: its data replaces this one')
@@ -232,21 +233,21 @@ export function buildHub(options: SseHubOptions, context: SseHubContext, openCon
   }
 
   /** Leader side: the store and the resume point, for a tab that joins. */
-  function snapshotForJoiner(toText: typeof snapshotToText): GroupSnapshot {
-    const snapshot = feed()?.snapshot()
+  function snapshotForJoiner(sharing: typeof TabSharing): GroupSnapshot {
+    const snapshot = feed()?.snapshot(sharing)
     const data =
       snapshot &&
-      toText(snapshot, (what) => {
+      sharing.snapshotToText(snapshot, (what) => {
         report(new SseError('handler', `Tab sharing: the payload of ${what} cannot be written for a tab that joins; it gets the record without it`))
       })
     return { data, resumeId: resume.id }
   }
 
-  function adoptSnapshot(snapshot: GroupSnapshot): void {
+  function adoptSnapshot(snapshot: GroupSnapshot, sharing: typeof TabSharing): void {
     resume.handOver(snapshot.resumeId)
     const store = storeLink.get()
     if (!store || typeof snapshot.data !== 'string') return
-    feedOf(store).hydrate(JSON.parse(snapshot.data) as Parameters<StoreFeed['hydrate']>[0])
+    feedOf(store).hydrate(sharing, JSON.parse(snapshot.data) as Parameters<StoreFeed['hydrate']>[1])
     // The snapshot carries the leader's count of this login: it is the count here too.
     reconnects.adopt(store.stats.reconnects)
   }

@@ -6,6 +6,8 @@ import type { SseHubEnvironment } from './options'
 export { createEndedLogins } from './core/tabGroup'
 export { createTabShare } from './core/tabShare'
 export { snapshotToText } from './store/snapshotText'
+export { takeSnapshot, hydrateState } from './store/snapshot'
+export { rawSnapshot } from './store/rawPayload'
 
 /**
  * The Web Locks and BroadcastChannel the hub's `environment` gives; one it leaves out stays undefined,

@@ -11,9 +11,11 @@ import { sseHubKey } from './keys'
 import type { SseHub } from './hub'
 import type { SseHubOptions } from './options'
 
-const PINIA_MISSING =
-  'Pinia is not installed, so the store, useCalc() and useAlarms() cannot work. ' +
-  'Fix: app.use(createPinia()) before app.mount() (before or after app.use(ssePlugin)).'
+// The fix is development-only text, as every set-up explanation: production builds say what is wrong.
+const PINIA_MISSING = __DEV__
+  ? 'Pinia is not installed, so the store, useCalc() and useAlarms() cannot work. ' +
+    'Fix: app.use(createPinia()) before app.mount() (before or after app.use(ssePlugin)).'
+  : 'Pinia is not installed'
 
 // Hubs of the apps still mounted, in install order: when one unmounts, code outside components
 // falls back to the most recent one left (several apps on one page).

@@ -32,9 +32,11 @@ export function useSseHub(): SseHub {
   if (!hub) {
     throw new SseError(
       'config',
-      `${LOG_PREFIX} No SSE hub found.` +
-        ' Install the plugin first: app.use(ssePlugin, { url, token }); ' +
-        'outside a component, call setActiveHub(createSseHub(options)) before using the composables.',
+      `${LOG_PREFIX} No SSE hub found` +
+        (__DEV__
+          ? '. Install the plugin first: app.use(ssePlugin, { url, token }); outside a component, call ' +
+            'setActiveHub(createSseHub(options)) before using the composables.'
+          : ''),
     )
   }
   return hub

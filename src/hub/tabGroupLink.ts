@@ -7,9 +7,11 @@ import type * as TabSharing from '../lazyTabSharing'
 import type { SseHubEnvironment } from '../options'
 
 /** What the hub does when the group speaks, plus what the link asks of it. */
-export interface GroupReactions extends TabShareCallbacks {
-  /** Leader side: the store and resume point for a tab that joins, written with `toText`. */
-  snapshot(toText: typeof TabSharing.snapshotToText): GroupSnapshot
+export interface GroupReactions extends Omit<TabShareCallbacks, 'onSnapshot'> {
+  /** Leader side: the store and resume point for a tab that joins, with the chunk's snapshot code. */
+  snapshot(sharing: typeof TabSharing): GroupSnapshot
+  /** A tab that joined gets the leader's snapshot, merged with the chunk's snapshot code. */
+  adopt(snapshot: GroupSnapshot, sharing: typeof TabSharing): void
   /** Whatever a callback throws and what cannot be posted. */
   onError(error: unknown): void
   /** A channel message dropped as not this tab's, with the reason. */
@@ -46,7 +48,8 @@ export function createTabGroupLink(environment: SseHubEnvironment, reactions: Gr
       key,
       ended: endedLogins,
       ...sharing.sharingPlatform(environment),
-      getSnapshot: () => reactions.snapshot(sharing.snapshotToText),
+      getSnapshot: () => reactions.snapshot(sharing),
+      onSnapshot: (snapshot) => reactions.adopt(snapshot, sharing),
       onDrop: (reason) => reactions.onDrop(reason, current.dropped),
     })
     share = current

@@ -3,9 +3,9 @@
 import { isAlarmType } from '../core/protocol'
 import type { SseMessage } from '../core/protocol'
 import { patchConnection } from './connectionPatch'
-import { rawCopy, rawSnapshot } from './rawPayload'
+import { rawCopy } from './rawPayload'
 import { applyMessage, enforceBounds } from './reducers'
-import { hydrateState, takeSnapshot } from './snapshot'
+import type { SnapshotExchange } from './snapshot'
 import type { ConnectionSnapshot, SseSnapshot } from './state'
 import type { StoreState } from './storeState'
 
@@ -74,12 +74,12 @@ export function createFeed(state: StoreState) {
       })
       publishCalcs()
     },
-    snapshot(): SseSnapshot {
-      return takeSnapshot(view)
+    snapshot(exchange: SnapshotExchange): SseSnapshot {
+      return exchange.takeSnapshot(view)
     },
-    hydrate(snapshot: SseSnapshot): boolean {
+    hydrate(exchange: SnapshotExchange, snapshot: SseSnapshot): boolean {
       let ok = false
-      changeAlarms(() => (ok = hydrateState(view, rawSnapshot(snapshot), config)))
+      changeAlarms(() => (ok = exchange.hydrateState(view, exchange.rawSnapshot(snapshot), config)))
       publishCalcs()
       return ok
     },

@@ -2,8 +2,16 @@
 import { isRecord } from '../core/isRecord'
 import { adoptCalcs } from './calcs'
 import { enforceBounds } from './reducers'
+import type { rawSnapshot } from './rawPayload'
 import { createCalcMap } from './state'
 import type { AlarmRecord, CalcRecord, SseSnapshot, SseState, SseStats } from './state'
+
+/** What the store needs to hand its data to another tab and take it from one: loaded with tab sharing. */
+export interface SnapshotExchange {
+  takeSnapshot: typeof takeSnapshot
+  hydrateState: typeof hydrateState
+  rawSnapshot: typeof rawSnapshot
+}
 
 /** A plain copy of the data (not the connection): serialisable, sharing nothing mutable with the state. */
 export function takeSnapshot(state: SseState): SseSnapshot {

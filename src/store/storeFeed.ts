@@ -2,6 +2,7 @@
 import { toRaw } from 'vue'
 import type { SseMessage } from '../core/protocol'
 import type { createFeed, SseStoreConfig } from './feed'
+import type { SnapshotExchange } from './snapshot'
 import type { ConnectionSnapshot, SseSnapshot } from './state'
 import { feedKey } from './useSseStore'
 import type { SseStore } from './useSseStore'
@@ -20,13 +21,16 @@ export interface StoreFeed {
   countReconnect(): void
   /** Sets the bounds and success rule, trimming the lists to new bounds. */
   configure(config: Partial<SseStoreConfig>): void
-  /** A plain, serialisable copy of calcs, alarms, SCADA and counters (for another tab). */
-  snapshot(): SseSnapshot
+  /**
+   * A plain, serialisable copy of calcs, alarms, SCADA and counters (for another tab). `exchange` comes
+   * with tab sharing, which loads on demand: a tab on its own never downloads it.
+   */
+  snapshot(exchange: SnapshotExchange): SseSnapshot
   /**
    * Merges a snapshot taken by `snapshot()` (e.g. in another tab): the newer record wins, alarms are
    * merged by id. Returns false, changing nothing, when the value is not such a snapshot.
    */
-  hydrate(snapshot: SseSnapshot): boolean
+  hydrate(exchange: SnapshotExchange, snapshot: SseSnapshot): boolean
 }
 
 /** What the store keeps under `feedKey`: returned as a `StoreFeed`, the compiler holds it to the interface. */

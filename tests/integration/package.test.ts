@@ -216,7 +216,7 @@ describe('tree-shaking in an app build', () => {
         "createApp({}).use(createPinia()).use(ssePlugin, { url: '/api/sse', token: 't', notify: false, share: false }).mount('#app')\n",
     )
     expect(built.modules).toContain('hub.js')
-    const lazyModules = ['notify/notifier.js', 'notify/renderers.js', 'notify/locale.js', 'lazyTabSharing.js', 'core/tabShare.js', 'core/tabShareWire.js', 'core/tabGroup.js', 'core/randomId.js', 'store/snapshotText.js']
+    const lazyModules = ['notify/notifier.js', 'notify/renderers.js', 'notify/locale.js', 'lazyTabSharing.js', 'core/tabShare.js', 'core/tabShareWire.js', 'core/tabGroup.js', 'core/randomId.js', 'store/snapshotText.js', 'store/snapshot.js', 'core/tabShareElection.js', 'core/tabShareChannel.js', 'core/tabSharePresence.js']
     for (const lazy of lazyModules) expect(built.modules).not.toContain(lazy)
     expect(built.first).not.toMatch(/element-plus|ElNotification|navigator\.locks|BroadcastChannel/)
     expect(built.lazy).toMatch(/ElNotification/)

@@ -7,6 +7,8 @@ import { useSseStore } from '../../src/store/useSseStore'
 import type { SseStore } from '../../src/store/useSseStore'
 import { feedOf } from '../../src/store/storeFeed'
 import type { StoreFeed } from '../../src/store/storeFeed'
+// What tab sharing brings to hand the data between tabs.
+import * as exchange from '../../src/lazyTabSharing'
 
 let store: SseStore
 let feed: StoreFeed
@@ -39,7 +41,7 @@ describe('useSseStore', () => {
     feed.apply(msg('4', { alarmId: 'a' }), true)
     feed.setConnection({ status: 'open' })
     feed.configure({ maxAlarms: 10 })
-    feed.hydrate(feed.snapshot())
+    feed.hydrate(exchange, feed.snapshot(exchange))
     store.acknowledge('a')
     expect(heard).toEqual(['acknowledge'])
     expect(Object.keys(store)).not.toContain('apply')
@@ -243,7 +245,7 @@ describe('useSseStore', () => {
     expect(store.alarms[0].data).toMatchObject({ alarmId: 'x', title: 'real' })
     // What the store keeps goes through a snapshot to another tab the same way.
     const other = useSseStore(createPinia())
-    feedOf(other).hydrate(JSON.parse(JSON.stringify(feed.snapshot())))
+    feedOf(other).hydrate(exchange, JSON.parse(JSON.stringify(feed.snapshot(exchange))))
     expect(other.calcs.a.data).toMatchObject({ calcId: 'a', progress: 20 })
     expect(other.scada.data).toMatchObject({ message: 'pulled' })
   })
@@ -320,12 +322,12 @@ describe('useSseStore', () => {
     feed.apply(msg('4', { alarmId: 'x', title: 'Leak' }), true)
     feed.apply(msg('3', { message: 'pulled' }), true)
     store.acknowledge('x')
-    const snap = structuredClone(feed.snapshot())
+    const snap = structuredClone(feed.snapshot(exchange))
 
     setActivePinia(createPinia())
     const other = useSseStore()
     expect(other).not.toBe(store)
-    expect(feedOf(other).hydrate(snap)).toBe(true)
+    expect(feedOf(other).hydrate(exchange, snap)).toBe(true)
     expect(other.calcs.a).toMatchObject({ name: 'A', progress: 40, status: 'running' })
     expect(other.alarms).toEqual([expect.objectContaining({ id: 'x', title: 'Leak', read: true })])
     expect(other.unreadCount).toBe(0)
@@ -334,7 +336,7 @@ describe('useSseStore', () => {
     expect(isReactive(other.calcs.a.data)).toBe(false)
     feedOf(other).apply(msg('5-2', { calcId: 'a', progress: 60 }), true)
     expect(other.calcs.a.progress).toBe(60)
-    expect(feedOf(other).hydrate({ nonsense: true } as never)).toBe(false)
+    expect(feedOf(other).hydrate(exchange, { nonsense: true } as never)).toBe(false)
   })
 
   it('replacing the alarm list from outside keeps the unread count right', () => {

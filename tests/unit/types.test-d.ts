@@ -13,6 +13,7 @@ import type { AlarmRecord, CalcRecord, CalcStatus } from '../../src/store/state'
 import { feedOf } from '../../src/store/storeFeed'
 import type { SseStore } from '../../src/store/useSseStore'
 import type { TestingHub } from '../../src/testing'
+import * as exchange from '../../src/lazyTabSharing'
 
 // How an app adds its own messageType.
 declare module '../../src/core/protocol' {
@@ -153,7 +154,7 @@ describe('composable and store shapes', () => {
     expectTypeOf(store.unreadCount).toBeNumber()
     expectTypeOf(store.runningCalcs).toEqualTypeOf<CalcRecord[]>()
     expectTypeOf(feedOf(store).apply).parameters.toEqualTypeOf<[SseMessage, boolean]>()
-    expectTypeOf(feedOf(store).snapshot().version).toEqualTypeOf<1>()
+    expectTypeOf(feedOf(store).snapshot(exchange).version).toEqualTypeOf<1>()
     // What the hub calls is not on the store's type.
     expectTypeOf(store).not.toHaveProperty('apply')
     expectTypeOf(store).not.toHaveProperty('hydrate')

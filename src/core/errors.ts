@@ -1,3 +1,4 @@
+// The one error type of the library: what went wrong as a `kind` apps can switch on, with its status.
 /**
  * What went wrong, as a string union so apps can `switch` on it.
  * - `network`: the request failed or the stream broke (offline, DNS, reset).

@@ -1,3 +1,4 @@
+// Random ids for tabs and logins.
 /** 32 random hex digits: ids of tabs and of logins, unique among the tabs of one browser. */
 export function randomId(): string {
   const bytes = new Uint8Array(16)

@@ -1,3 +1,4 @@
+// The eventsource transport: the browser's own EventSource, for servers that need it (cookies, no custom headers).
 import { SseError } from '../errors'
 import type { TransportHandle, TransportHandlers, TransportRequest } from './types'
 

@@ -1,3 +1,4 @@
+// Yielding to the page between slices of a burst: a later task, not throttled in background tabs.
 /**
  * Resolves in a later task of the event loop, so the browser can render and handle input in between.
  * `setImmediate` where it exists (Node), else a `MessageChannel` message: unlike timers, neither is

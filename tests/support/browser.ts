@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url'
 import { createServer } from 'vite'
-import type { ViteDevServer } from 'vite'
+import type { PluginOption, ViteDevServer } from 'vite'
 import type { MockBackend } from '../../playground/server/backend.ts'
 import { mockBackendPluginName } from '../../playground/server/vitePlugin.ts'
 import type { MockBackendPlugin } from '../../playground/server/vitePlugin.ts'
@@ -19,16 +19,18 @@ export interface Playground {
 }
 
 /**
- * Starts the playground exactly as `npm run dev` does (the repository's vite.config.ts), on
- * 127.0.0.1 and a free port, without file watching: edits elsewhere in the tree must not reload
- * the page under test.
+ * Starts the playground exactly as `npm run dev` does (the repository's vite.config.ts, plus
+ * `extraPlugins`), on 127.0.0.1 and a free port, without file watching: edits elsewhere in the tree
+ * must not reload the page under test.
  */
-export async function startPlayground(): Promise<Playground> {
+export async function startPlayground(extraPlugins: PluginOption[] = []): Promise<Playground> {
   const port = await freePort()
   const server = await createServer({
     configFile: fileURLToPath(new URL('../../vite.config.ts', import.meta.url)),
     root,
     mode: 'development',
+    // Added to the config's own (e.g. the Vue Devtools overlay, for the Devtools test).
+    plugins: extraPlugins,
     logLevel: 'warn',
     clearScreen: false,
     // Its own cache: a developer's `npm run dev` may be optimising the shared one right now.

@@ -170,7 +170,8 @@ export function buildHub(options: SseHubOptions, context: SseHubContext, openCon
   /** The store is found: bounds, the acknowledgement relay, and what happened before it. */
   function linkStore(store: SseStore): void {
     const linked = feedOf(store)
-    linked.configure({ ...defaultStoreOptions, ...options.store, successStatuses: options.calc?.successStatuses ?? defaultCalcOptions.successStatuses })
+    const successStatuses = options.calc?.successStatuses ?? defaultCalcOptions.successStatuses
+    linked.configure({ ...defaultStoreOptions, ...options.store, successStatuses })
     alarmSync = syncAlarms(store, () => group.share)
     // Pinia may arrive after the stream started (plugin installed first): catch up.
     linked.setConnection({ ...toRelayedState(connection.state), lastEventId: resume.id, role })
@@ -219,10 +220,10 @@ export function buildHub(options: SseHubOptions, context: SseHubContext, openCon
   }
 
   function follow(): void {
+    // A follower first: the closing of its own connection is no state of this tab's to show.
     role = 'follower'
     connection.close()
-    feed()?.setConnection({ role })
-    if (__DEV__) tap?.({ kind: 'role', role })
+    setRole(role)
   }
 
   function showLeaderState(state: RelayedConnectionState): void {

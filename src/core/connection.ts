@@ -50,6 +50,14 @@ export interface ConnectionCallbacks {
    */
   onMessage?: (message: RawSseMessage) => void
   /**
+   * Wraps the delivery of the messages of one slice of the stream (fetch transport: up to 16 KiB read
+   * at once): they still reach `onMessage` one by one, while `deliver` runs. A receiver that does some
+   * work once per group of messages (telling Vue of a store's changes, posting to other tabs) does it
+   * when `deliver` returns. A stream closed by a callback in the middle still delivers nothing more.
+   * @default undefined (each message on its own)
+   */
+  onBatch?: (deliver: () => void) => void
+  /**
    * Every change of status, attempt, error or a `setLastEventId()`.
    * @default undefined
    */
@@ -226,7 +234,9 @@ export function createConnection(options: CreateConnectionOptions, callbacks: Co
     return {
       onOpen: () => onOpen(gen),
       onChunk(chunk) {
-        if (receiving(gen)) parser.feed(chunk)
+        if (!receiving(gen)) return
+        if (callbacks.onBatch) notify(callbacks.onBatch, () => parser.feed(chunk))
+        else parser.feed(chunk)
       },
       onMessage(message) {
         if (!receiving(gen)) return

@@ -1,6 +1,7 @@
 // Every message this tab delivers, from its own stream or from the leader tab's relay: admitted once
 // by its own id, decoded, then stored, emitted to listeners and popped. The messages of one slice of
-// the stream are delivered as a group: the store tells Vue of them once.
+// the stream, or of one relayed batch, are delivered as a group: the store tells Vue of them, and the
+// leader relays them, once.
 import type { SseBus } from '../core/bus'
 import { SseError } from '../core/errors'
 import type { DebugLog } from '../core/log'
@@ -26,6 +27,10 @@ export interface PipelineParts {
    * its notification (a leader leaves it to the tab the user looks at).
    */
   relay(message: SseMessage, raw: RawSseMessage): boolean
+  /** From now on the leader holds what it relays, to post it together at `postRelays`. */
+  holdRelays(): void
+  /** Posts what the leader held; returns the messages it could not post whose popup another tab was to show. */
+  postRelays(): SseMessage[]
   /** Whether a popup renderer of the app's own runs for this messageType (app code, which may read the store). */
   appRenders(type: string): boolean
   report(error: SseError): void
@@ -41,9 +46,9 @@ export interface Pipeline {
   fromRelay(relayed: RelayedMessage, notifyHere: boolean): void
   /**
    * Delivers a group of messages: `deliver` hands them to `fromStream` or `fromRelay`, one by one.
-   * The store tells Vue of the group's changes once `deliver` returns; before any code of the app
-   * runs with a message (a listener, a renderer, the decoder, `onError`), the store is published, so
-   * that code sees it as it is after that message.
+   * The store tells Vue of the group's changes, and the leader posts its relays, once `deliver`
+   * returns; before any code of the app runs with a message (a listener, a renderer, the decoder,
+   * `onError`), the store is published, so that code sees it as it is after that message.
    */
   batch(deliver: () => void): void
 }
@@ -106,11 +111,14 @@ export function createPipeline(parts: PipelineParts): Pipeline {
     depth++
     const store = parts.store()
     store?.hold()
+    parts.holdRelays()
     try {
       deliverAll()
     } finally {
       depth--
       store?.release()
+      // Relayed but not posted: no other tab pops them, so this one does.
+      for (const message of parts.postRelays()) parts.notifier()?.notify(message)
     }
   }
 

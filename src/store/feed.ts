@@ -29,16 +29,18 @@ export interface SseStoreConfig {
 }
 
 export function createFeed(state: StoreState) {
-  const { connection, stats, view, config, changeAlarms, publishCalcs, edit, holdAlarms, publish } = state
+  const { connection, stats, view, config, changeAlarms, publishCalcs, heldStats, heldConnection, holdAlarms, publish } = state
   // Between hold() and release() what apply() changes waits for publish(); otherwise it is told at once.
   let holding = false
+  // When the group's messages arrived (they came together): the clock is read once per group.
+  let heldAt = 0
   return {
     apply(message: SseMessage, known: boolean): void {
-      const now = Date.now()
-      const counters = edit(stats.value)
+      const now = holding ? heldAt : Date.now()
+      const counters = heldStats()
       counters.received++
       if (!known) counters.unknownType++
-      const conn = edit(connection.value)
+      const conn = heldConnection()
       conn.lastMessageAt = now
       const id = typeof message.id === 'string' ? message.id : ''
       if (id) conn.lastEventId = id
@@ -56,6 +58,7 @@ export function createFeed(state: StoreState) {
     },
     hold(): void {
       holding = true
+      heldAt = Date.now()
     },
     publish,
     release(): void {

@@ -15,7 +15,10 @@ export interface StoreFeed {
    * through the store sees them, but watchers and computeds have not heard of them.
    */
   apply(message: SseMessage, known: boolean): void
-  /** From now on, what `apply` changes waits for `publish()` or `release()` (a group of messages starts). */
+  /**
+   * From now on, what `apply` changes waits for `publish()` or `release()` (a group of messages starts).
+   * The group's messages arrived together: they are timed (`lastMessageAt`, `updatedAt`...) now.
+   */
   hold(): void
   /** Tells Vue of what was applied since it last heard: each changed field once, with its latest value. */
   publish(): void

@@ -30,8 +30,10 @@ export interface StoreState {
   changeAlarms(change: () => boolean): void
   /** Triggers `calcs` when calcs came, went or started a new run since it last did. */
   publishCalcs(): void
-  /** Where the hub writes the counters and the connection's fields: held until `publish` (heldChanges.ts). */
-  edit<T extends object>(target: T): T
+  /** The counters as the hub writes them: their raw object, whose changes are held until `publish` (heldChanges.ts). */
+  heldStats(): SseStats
+  /** The connection as the hub writes it, held the same way. */
+  heldConnection(): ConnectionSnapshot
   /** Runs `change` on the alarm list the hub works on (a copy, made on first use), held until `publish`. */
   holdAlarms(change: () => boolean): void
   /** Tells Vue of what the hub changed since it last did: the alarm list, each changed field once, the calcs. */
@@ -58,6 +60,9 @@ export function createStoreState(): StoreState {
   // The copy of the alarm list a change works on, and whether the hub's changes to it wait for publish().
   let draft: AlarmRecord[] | null = null
   let draftChanged = false
+  // The raw counters and connection the hub writes to until the next publish: looked up once a group.
+  let statsHeld: SseStats | null = null
+  let connectionHeld: ConnectionSnapshot | null = null
 
   const view: SseState = {
     get calcs() {
@@ -102,6 +107,8 @@ export function createStoreState(): StoreState {
   }
 
   function publish(): void {
+    // A watcher run below may replace the objects: the next group looks them up again.
+    statsHeld = connectionHeld = null
     // The list first: a watcher run by a field below may read the alarms.
     if (draft !== null) {
       const list = draft
@@ -117,6 +124,7 @@ export function createStoreState(): StoreState {
   function reset(): void {
     // What the hub held belongs to the objects replaced below.
     held.drop()
+    statsHeld = connectionHeld = null
     draft = null
     draftChanged = false
     const { status, role, attempt, openedAt } = connection.value
@@ -129,5 +137,20 @@ export function createStoreState(): StoreState {
     stats.value = fresh.stats
   }
 
-  return { connection, calcs, alarms, scada, stats, view, config, changeAlarms, publishCalcs, edit: held.edit, holdAlarms, publish, reset }
+  return {
+    connection,
+    calcs,
+    alarms,
+    scada,
+    stats,
+    view,
+    config,
+    changeAlarms,
+    publishCalcs,
+    heldStats: () => (statsHeld ??= held.edit(stats.value)),
+    heldConnection: () => (connectionHeld ??= held.edit(connection.value)),
+    holdAlarms,
+    publish,
+    reset,
+  }
 }

@@ -189,6 +189,8 @@ export function buildHub(options: SseHubOptions, context: SseHubContext, openCon
 
   function report(error: SseError): void {
     log(error.kind, error.message)
+    // App code: it sees the store as it is, even in the middle of a group of messages.
+    linkedFeed?.publish()
     // The app's error callback must not break the stream.
     guarded(() => options.onError?.(error))
   }

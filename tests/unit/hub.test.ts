@@ -467,6 +467,24 @@ describe('a slice of the stream', () => {
     expect(store.connection.lastEventId).toBe('')
   })
 
+  it('onError, in the middle of a slice, sees the store as it is', async () => {
+    const seen: string[] = []
+    const hub: SseHub = hubWith({
+      token: 't',
+      onError(error) {
+        const store = hub.store!
+        seen.push(`${error.kind}: ${store.stats.received} received, ${store.runningCalcs.map((c) => c.id).join()} running`)
+      },
+    })
+    hub.on('5-2', () => {
+      throw new Error('listener down')
+    })
+    await waitFor(() => expect(hub.status).toBe('open'))
+    fake.last!.push(event('1', '5-0', { calcId: 'a' }) + 'data: {not json\n\n' + event('2', '5-0', { calcId: 'b' }) + event('3', '5-2', { calcId: 'b', progress: 1 }))
+    await waitFor(() => expect(seen).toHaveLength(2))
+    expect(seen).toEqual(['decode: 1 received, a running', 'handler: 3 received, a,b running'])
+  })
+
   it("the app's decoder sees the store as it is after the message before", async () => {
     const views: string[] = []
     const hub: SseHub = hubWith({

@@ -11,8 +11,9 @@ import type { SseStore } from './useSseStore'
 export interface StoreFeed {
   /**
    * Counts and applies one decoded message; `known` is false for a messageType the library does not
-   * know. Between `hold()` and `release()` Vue is told of the changes at `publish()`; until then a read
-   * through the store sees them, but watchers and computeds have not heard of them.
+   * know. Between `hold()` and `release()` Vue is told of the changes at `publish()`; until then the
+   * calcs, counters and connection fields read through the store show them, while the alarm list is the
+   * one published last and watchers and computeds have not heard of them.
    */
   apply(message: SseMessage, known: boolean): void
   /**

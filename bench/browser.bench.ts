@@ -313,14 +313,13 @@ const browserBench: BenchModule = {
             `once. Ours: fetch transport, parser, decode, dedupe, bus, store, notify off (ours.html?notify=0). Peer: the ` +
             `least a JavaScript client does, in the same page and bundle (ours.html?pipeline=bare): fetch, a stream ` +
             `reader, a streaming TextDecoder, eventsource-parser, JSON.parse of each data, results dropped. Medians of ` +
-            `${RUNS} interleaved runs: ours ${rateList('ours')}; bare ${rateList('bare')} msg/s. Where ours spends ` +
-            `its time (Chromium CPU profile of this stream, unminified build): the store ~65% (profiled while each ` +
-            `message was one Pinia action, which it no longer is: the action wrapper ~12%, reactive set traps for stats.received, connection.lastMessageAt, ` +
-            `connection.lastEventId and the calc ~30%, the reducers ~20%), the id window's Set ~9%, decodeMessage ~8%, ` +
-            `parser and transport ~8%. A store that cost nothing would still leave ~0.35x. What would close the gap ` +
-            `(in the library: src/store, src/hub.ts, src/core): apply the messages of one ` +
-            `parser slice in one store call, with the counters and connection fields written once per slice and ` +
-            `each changed calc triggered once; skip the id window's Set while ids only increase; see bench/README.md.`,
+            `${RUNS} interleaved runs: ours ${rateList('ours')}; bare ${rateList('bare')} msg/s. The messages of one ` +
+            `parser slice (16 KiB) are one group: the store applies them to its raw state and tells Vue once per ` +
+            `slice (each changed counter, connection field and calc field triggers once), the clock is read once per ` +
+            `slice, the id window skips its Set while ids grow. Where ours spends its time now (Chromium CPU profile ` +
+            `of this stream, unminified build): JSON.parse in decodeMessage ~33% (the bare pipeline's work too), the ` +
+            `parser with its TextDecoder ~22%, the store ~24% (applying ~11%, telling Vue of each slice ~13%), the ` +
+            `pipeline and connection ~13%, the fetch transport ~6%, the id window ~2%; see bench/README.md.`,
         },
         {
           name: 'throughput vs EventSource (popups off)',

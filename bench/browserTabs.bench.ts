@@ -279,13 +279,13 @@ function burstRows(runs: TabsBurstRun[], traced: TabsBurstRun, burst: MessageStr
         `a traced extra run ('toplevel' category, every renderer main thread, ${traced.renderers} renderer processes ` +
         `for the ${TABS} tabs): ${tracedLongest.toFixed(1)} ms, and the most CPU time one task took: ` +
         `${traced.tracedLongestCpuMs?.toFixed(1)} ms (the rest of a longer task's wall time, its thread waited for a ` +
-        `core). The figure is the median of the runs, or the traced one when it had none. Why tasks stretch here and ` +
-        `not in one tab: ${TABS} renderers share the machine's cores with the browser process, and the relay is one ` +
-        `BroadcastChannel message per SSE message (${BURST_MESSAGES} tasks in every follower, each routed through ` +
-        `the browser process): main-thread CPU over the traced run: ${cpuOfTabs(traced)}. A task that runs 8 ms ` +
-        `of CPU can take several times that in wall time while the other processes hold the cores. The relay ` +
-        `sending one message per parser slice instead of one per event would cut the followers' and the browser's ` +
-        `share (src/core/tabShare.ts).`,
+        `core). The figure is the median of the runs, or the traced one when it had none. The leader relays the ` +
+        `messages of one parser slice of its stream in one BroadcastChannel message, and each follower applies them ` +
+        `as one group: some tens of channel messages for the ${BURST_MESSAGES}-message burst, where one per message ` +
+        `made every follower run ${BURST_MESSAGES} tasks, each routed through the browser process. Main-thread CPU ` +
+        `over the traced run: ${cpuOfTabs(traced)}. Tasks still stretch more than in one tab: ${TABS} renderers ` +
+        `share the machine's cores with the browser process, and a task that runs 8 ms of CPU can take several ` +
+        `times that in wall time while the other processes hold the cores.`,
     },
     {
       name: `${TABS} tabs: popups decided across the tabs`,

@@ -100,6 +100,9 @@ export function buildHub(options: SseHubOptions, context: SseHubContext, openCon
   let shownStatus: SseStatus = 'idle'
   // Development builds: what the hub's devtools hear (set once the hub exists).
   let tap: ((event: HubEvent) => void) | undefined
+  let linkedFeed: StoreFeed | undefined
+  // Popup renderers of the app's own: app code, which may read the store (see createPipeline).
+  const appRenderers = options.notify === false ? undefined : options.notify?.renderers
 
   const storeLink = createStoreLink(context.pinia, linkStore)
   const bus = createBus({
@@ -113,6 +116,7 @@ export function buildHub(options: SseHubOptions, context: SseHubContext, openCon
     onLead: lead,
     onFollow: follow,
     onMessage: (relayed, notifyHere) => pipeline.fromRelay(relayed, notifyHere),
+    onBatch: (deliver) => pipeline.batch(deliver),
     onState: showLeaderState,
     adopt: adoptSnapshot,
     onLogout: () => stop(false),
@@ -143,6 +147,9 @@ export function buildHub(options: SseHubOptions, context: SseHubContext, openCon
     store: feed,
     notifier: () => notifier,
     relay: (message, raw) => group.share?.relay(message, raw.id, raw) ?? true,
+    holdRelays: () => group.share?.holdRelays(),
+    postRelays: () => group.share?.postRelays() ?? [],
+    appRenders: (type) => typeof appRenderers?.[type] === 'function',
     report,
     log,
     tap: __DEV__ ? (event) => tap?.(event) : undefined,
@@ -159,12 +166,16 @@ export function buildHub(options: SseHubOptions, context: SseHubContext, openCon
       },
       resumeFrom: () => resume.id,
     },
-    { onMessage: pipeline.fromStream, onStateChange: ownStateChanged, onError: report },
+    { onMessage: pipeline.fromStream, onBatch: pipeline.batch, onStateChange: ownStateChanged, onError: report },
   )
 
   function feed(): StoreFeed | undefined {
-    const store = storeLink.get()
-    return store && feedOf(store)
+    // Found once: the link keeps the store it found.
+    if (linkedFeed === undefined) {
+      const store = storeLink.get()
+      linkedFeed = store && feedOf(store)
+    }
+    return linkedFeed
   }
 
   /** The store is found: bounds, the acknowledgement relay, and what happened before it. */
@@ -179,6 +190,8 @@ export function buildHub(options: SseHubOptions, context: SseHubContext, openCon
 
   function report(error: SseError): void {
     log(error.kind, error.message)
+    // App code: it sees the store as it is, even in the middle of a group of messages.
+    linkedFeed?.publish()
     // The app's error callback must not break the stream.
     guarded(() => options.onError?.(error))
   }

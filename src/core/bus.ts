@@ -24,6 +24,8 @@ export interface SseBus {
   clear(type?: SseListenType): void
   /** Delivers a message to its type's handlers, then to `'*'` handlers, in registration order. */
   emit(message: SseMessage): void
+  /** Whether a message of this type would reach a handler (one of its type, or of `'*'`). */
+  hears(type: string): boolean
   /** How many handlers are registered for a type, or in all when called without one. */
   listenerCount(type?: SseListenType): number
 }
@@ -102,6 +104,8 @@ export function createBus(options: SseBusOptions = {}): SseBus {
       dispatch(typed, message.type, message)
       dispatch(all, '*', message)
     },
+    // An empty list is never kept (see remove and clear).
+    hears: (type) => handlers.has(type) || handlers.has('*'),
     listenerCount(type) {
       let count = 0
       for (const [key, list] of handlers) if (type === undefined || key === type) count += list.length

@@ -50,6 +50,14 @@ export interface ConnectionCallbacks {
    */
   onMessage?: (message: RawSseMessage) => void
   /**
+   * Wraps the delivery of the messages of one slice of the stream (fetch transport: up to 16 KiB read
+   * at once): they still reach `onMessage` one by one, while `deliver` runs. A receiver that does some
+   * work once per group of messages (telling Vue of a store's changes, posting to other tabs) does it
+   * when `deliver` returns. A stream closed by a callback in the middle still delivers nothing more.
+   * @default undefined (each message on its own)
+   */
+  onBatch?: (deliver: () => void) => void
+  /**
    * Every change of status, attempt, error or a `setLastEventId()`.
    * @default undefined
    */
@@ -115,6 +123,11 @@ export function createConnection(options: CreateConnectionOptions, callbacks: Co
   let generation = 0
   /** Generation of the attempt whose bytes the parser is reading. */
   let feedGeneration = 0
+  /**
+   * When the data being handled arrived: a chunk's events all arrived with it, so the clock is read
+   * once per chunk (in a browser each read costs about a tenth of a microsecond, per event it adds up).
+   */
+  let receivedAt = 0
   /** Changes on open(), restart(), close() and giving up; not on a hidden-tab pause, unlike `generation`. */
   let session = 0
   /** The app wants a connection (open() without a later close()). */
@@ -226,7 +239,9 @@ export function createConnection(options: CreateConnectionOptions, callbacks: Co
     return {
       onOpen: () => onOpen(gen),
       onChunk(chunk) {
-        if (receiving(gen)) parser.feed(chunk)
+        if (!receiving(gen)) return
+        if (callbacks.onBatch) notify(callbacks.onBatch, () => parser.feed(chunk))
+        else parser.feed(chunk)
       },
       onMessage(message) {
         if (!receiving(gen)) return
@@ -245,6 +260,7 @@ export function createConnection(options: CreateConnectionOptions, callbacks: Co
     if (gen !== generation) return false
     watchdog.touch()
     feedGeneration = gen
+    receivedAt = Date.now()
     return true
   }
 
@@ -267,7 +283,7 @@ export function createConnection(options: CreateConnectionOptions, callbacks: Co
   function deliver(message: RawSseMessage): void {
     // A callback may close or restart the connection in the middle of a chunk.
     if (feedGeneration !== generation || !streamIsGood()) return
-    lastMessageAt = Date.now()
+    lastMessageAt = receivedAt
     if (debug) log('message', message.event, message.lastEventId, message.data)
     notify(callbacks.onMessage, message)
   }

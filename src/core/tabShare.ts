@@ -1,9 +1,10 @@
 // One tab's part in sharing one SSE connection among the tabs of a user: it joins the group, is
 // elected leader or follows, and acts on each kind of message the other tabs post. The leader relays
-// every decoded message and hands a snapshot to each tab that joins; a tab takes messages, state and
-// snapshots only from the leader it knows, for its own login (tabGroup.ts). Its parts: the election
-// (tabShareElection.ts), the channel (tabShareChannel.ts), where the tabs stand (tabSharePresence.ts)
-// and what goes between them (tabShareWire.ts).
+// every decoded message (those of one slice of its stream in one channel message) and hands a
+// snapshot to each tab that joins; a tab takes messages, state and snapshots only from the leader it
+// knows, for its own login (tabGroup.ts). Its parts: the election (tabShareElection.ts), the channel
+// (tabShareChannel.ts), where the tabs stand (tabSharePresence.ts) and what goes between them
+// (tabShareWire.ts).
 import { guarded } from './guard'
 import type { RawSseMessage, SseMessage } from './protocol'
 import { randomId } from './randomId'
@@ -12,11 +13,11 @@ import type { SseRole } from './role'
 import { createEndedLogins, createTabGroup } from './tabGroup'
 import type { EndedLogins } from './tabGroup'
 import { openTabChannel } from './tabShareChannel'
-import type { TabChannel } from './tabShareChannel'
+import type { Relay, TabChannel } from './tabShareChannel'
 import { createElection } from './tabShareElection'
 import { createPresence, documentPresence, listenToPage } from './tabSharePresence'
 import { NAME_PREFIX } from './tabShareWire'
-import type { GroupSnapshot, Received, RelayedMessage, TabPresence, WireBody } from './tabShareWire'
+import type { GroupSnapshot, Received, RelayedEntry, RelayedMessage, TabPresence, WireBody } from './tabShareWire'
 
 export type { RelayedConnectionState } from './relayedState'
 export type { GroupSnapshot, RelayedMessage, TabPresence } from './tabShareWire'
@@ -28,6 +29,13 @@ export interface TabShareCallbacks {
   onFollow(): void
   /** A message relayed by the leader. `notifyHere` says whether this tab should pop its notification. */
   onMessage(relayed: RelayedMessage, notifyHere: boolean): void
+  /**
+   * Wraps the delivery of the messages the leader relayed together (one slice of its stream): they
+   * still come to `onMessage` one by one, while `deliver` runs. A tab that stops in the middle gets
+   * none of the rest.
+   * @default each message on its own
+   */
+  onBatch?(deliver: () => void): void
   /** The leader's connection state. */
   onState(state: RelayedConnectionState): void
   /** A late joiner gets the leader's store snapshot and the resume point it goes with. */
@@ -96,11 +104,19 @@ export interface TabShare {
   /** Leaves: releases the lock (another tab takes over) and closes the channel. Idempotent. */
   stop(): void
   /**
-   * Leader: sends a decoded message to the other tabs; `message.id` is the group's resume point after
-   * it, `eventId` the event's own id. `raw` goes instead when the message cannot be cloned. Returns
-   * true when THIS tab should pop the notification (always true unless leading).
+   * Leader: sends a decoded message to the other tabs (between `holdRelays` and `postRelays`, with the
+   * others held); `message.id` is the group's resume point after it, `eventId` the event's own id. `raw`
+   * goes instead when the message cannot be cloned. Returns true when THIS tab should pop the
+   * notification (always true unless leading).
    */
   relay(message: SseMessage, eventId: string | undefined, raw?: Pick<RawSseMessage, 'event' | 'data'>): boolean
+  /** Leader: what `relay` gets from now on is held, to go in one channel message at `postRelays`. */
+  holdRelays(): void
+  /**
+   * Posts what was held, and relays at once again. Returns the messages that could not be posted
+   * (reported) whose popup another tab was to show: no tab pops them unless this one does.
+   */
+  postRelays(): SseMessage[]
   /** Leader: sends the connection state to the other tabs (and keeps it for tabs that join). */
   relayState(state: RelayedConnectionState): void
   /** Tells every other tab of this login to log out; this tab handles its own logout. */
@@ -138,6 +154,10 @@ export function createTabShare(options: TabShareOptions): TabShare {
   let dropped = 0
   // The term this tab announced when it took the lead (its snapshots carry it).
   let termOfLead = 0
+  // Leader: relays held until postRelays (null: relays go at once), and the messages whose relay could
+  // not be posted that this tab pops.
+  let held: Relay[] | null = null
+  let leftHere: SseMessage[] = []
 
   // Without onError, an error is rethrown in a microtask: reported as uncaught, and the tab goes on.
   function report(error: unknown): void {
@@ -154,6 +174,8 @@ export function createTabShare(options: TabShareOptions): TabShare {
   }
 
   function post(body: WireBody, beforeJoining?: boolean): boolean {
+    // After the relays held: a state, a snapshot or a logout speaks of what was delivered before it.
+    postHeld()
     return channel?.post(body, beforeJoining) === true
   }
 
@@ -248,7 +270,12 @@ export function createTabShare(options: TabShareOptions): TabShare {
     bye: (wire) => forget(wire.from),
     lead: heardLead,
     message(wire) {
-      if (fromLeader(wire)) call(() => options.onMessage(wire.relayed, wire.notify === tabId))
+      if (!fromLeader(wire)) return
+      if (!wire.preceding) return call(() => options.onMessage(wire.relayed, wire.notify === tabId))
+      const entries = [...wire.preceding, { relayed: wire.relayed, notify: wire.notify }]
+      const onBatch = options.onBatch
+      if (onBatch) call(() => onBatch(() => takeRelayed(entries)))
+      else takeRelayed(entries)
     },
     state(wire) {
       if (fromLeader(wire)) takeState(wire.state)
@@ -266,6 +293,14 @@ export function createTabShare(options: TabShareOptions): TabShare {
       if (role !== 'leader' || !group.isOwn(wire.login)) return drop(wire, 'this tab does not lead that login')
       call(() => options.onRetry())
     },
+  }
+
+  /** Relayed messages, in order, until this tab stops (a listener may log out). */
+  function takeRelayed(entries: RelayedEntry[]): void {
+    for (const { relayed, notify } of entries) {
+      if (stopped) return
+      call(() => options.onMessage(relayed, notify === tabId))
+    }
   }
 
   function heardLead(wire: Extract<Received, { kind: 'lead' }>): void {
@@ -333,12 +368,30 @@ export function createTabShare(options: TabShareOptions): TabShare {
 
   function relay(message: SseMessage, eventId: string | undefined, raw?: Pick<RawSseMessage, 'event' | 'data'>): boolean {
     if (role !== 'leader') return true
+    // Chosen per message: the tab the user looks at may change between two slices.
     const notify = presence.notifier(tabId)
-    // A leader is in its group: it joined before it was elected.
-    const error = channel!.relay(group.login, notify, message, eventId, raw)
-    if (error !== null) report(error)
+    const entry: Relay = { message, eventId, notify, raw }
+    if (held !== null) {
+      held.push(entry)
+      return notify === tabId
+    }
     // Unsent: no other tab will pop it, so this one does.
-    return error !== null || notify === tabId
+    return send([entry]).length > 0 || notify === tabId
+  }
+
+  /** Posts relays; returns those that could not be posted (each reported). */
+  function send(relays: Relay[]): Relay[] {
+    // A leader is in its group until it stops, and stopping posts what it held first.
+    const unsent = channel ? channel.relay(group.login, relays) : []
+    for (const { error } of unsent) report(error)
+    return unsent.map(({ relay }) => relay)
+  }
+
+  function postHeld(): void {
+    if (held === null || held.length === 0) return
+    const relays = held
+    held = []
+    for (const { message, notify } of send(relays)) if (notify !== tabId) leftHere.push(message)
   }
 
   function relayState(state: RelayedConnectionState): void {
@@ -361,6 +414,16 @@ export function createTabShare(options: TabShareOptions): TabShare {
     start,
     stop,
     relay,
+    holdRelays() {
+      held ??= []
+    },
+    postRelays() {
+      postHeld()
+      held = null
+      const left = leftHere
+      leftHere = []
+      return left
+    },
     relayState,
     broadcastLogout() {
       // Even from a tab still joining: the group it joins is the user's.

@@ -5,9 +5,19 @@ import type { RawSseMessage, SseMessage } from './protocol'
 import { isRecord } from './isRecord'
 import type { RelayedConnectionState } from './relayedState'
 
-/** Part of every lock and channel name: tabs of another protocol version form a group of their own. */
-export const NAME_PREFIX = 'vue-sse-hub:2:'
-const PROTOCOL_VERSION = 2
+/**
+ * Part of every lock and channel name, with the protocol's version: tabs of another version form a
+ * group of their own, so no tab reads a shape it does not know. Version 3: a relayed message carries
+ * the messages of its slice of the stream that came before it (`preceding`), which a tab of version 2
+ * would drop.
+ */
+export const NAME_PREFIX = 'vue-sse-hub:3:'
+/**
+ * The mark (`v`) that tells this library's channel messages from anything else posted on the channel.
+ * Tabs of different versions never share a channel (see {@link NAME_PREFIX}), so it is no version
+ * check, and it stayed 2 when the names moved to version 3.
+ */
+const WIRE_MARK = 2
 
 /** Where a tab stands, for choosing which tab pops a notification. */
 export interface TabPresence {
@@ -25,6 +35,12 @@ export type RelayedMessage =
   | { message: SseMessage; eventId: string | undefined }
   | { raw: RawSseMessage; eventId: string | undefined }
 
+/** A relayed message with the tab that pops its notification (a tab id; '' for none). */
+export interface RelayedEntry {
+  relayed: RelayedMessage
+  notify: string
+}
+
 /** A store snapshot for a tab that joins, with the resume point it goes with. */
 export interface GroupSnapshot {
   /** Whatever the leader's `getSnapshot` returned (structured-cloneable). */
@@ -35,34 +51,35 @@ export interface GroupSnapshot {
 
 /**
  * `login` names the login the sender belongs to (every logout and login changes it); `term` orders
- * the leaders of one login.
+ * the leaders of one login. A `message` is one the leader relays, after the messages of the same slice
+ * of its stream that came before it, if any (`preceding`, in order): one channel message per slice.
  */
 export type WireBody =
   | { kind: 'hello'; presence: TabPresence }
   | { kind: 'presence'; presence: TabPresence }
   | { kind: 'bye' }
   | { kind: 'lead'; login: string; term: number }
-  | { kind: 'message'; login: string; relayed: RelayedMessage; notify: string }
+  | { kind: 'message'; login: string; relayed: RelayedMessage; notify: string; preceding?: RelayedEntry[] }
   | { kind: 'state'; login: string; state: RelayedConnectionState }
   | { kind: 'snapshot'; login: string; term: number; to: string; snapshot: GroupSnapshot; state: RelayedConnectionState | null }
   | { kind: 'logout'; login: string }
   | { kind: 'ack'; login: string; ids: string[]; clear: boolean }
   | { kind: 'retry'; login: string }
 
-/** What goes on the channel: a body with the version marker and the sender's tab id. */
-export type Wire = WireBody & { v: typeof PROTOCOL_VERSION; from: string }
+/** What goes on the channel: a body with the library's mark and the sender's tab id. */
+export type Wire = WireBody & { v: typeof WIRE_MARK; from: string }
 
 /** A received message that passed the checks. */
 export type Received = WireBody & { from: string }
 
 /** The channel message for `body`, sent by `from`. */
 export function toWire(from: string, body: WireBody): Wire {
-  return { v: PROTOCOL_VERSION, from, ...body }
+  return { v: WIRE_MARK, from, ...body }
 }
 
 /** A received channel message, checked field by field; null for anything that is not ours. */
 export function readWire(data: unknown): Received | null {
-  if (!isRecord(data) || data.v !== PROTOCOL_VERSION) return null
+  if (!isRecord(data) || data.v !== WIRE_MARK) return null
   const { kind, from } = data
   if (typeof from !== 'string' || from === '') return null
   const wire = (body: WireBody): Received => ({ ...body, from })
@@ -81,9 +98,10 @@ export function readWire(data: unknown): Received | null {
     case 'retry':
       return wire({ kind, login })
     case 'message': {
-      const relayed = readRelayed(data.relayed)
-      if (!relayed) return null
-      return wire({ kind, login, relayed, notify: typeof data.notify === 'string' ? data.notify : '' })
+      const last = readEntry(data)
+      const preceding = readPreceding(data.preceding)
+      if (!last || !preceding) return null
+      return wire({ kind, login, ...last, ...(preceding.length > 0 && { preceding }) })
     }
     case 'ack': {
       const ids = data.ids
@@ -107,6 +125,25 @@ export function readWire(data: unknown): Received | null {
     default:
       return null
   }
+}
+
+/** The messages relayed before the last one of a slice: [] when none, null unless every one is a relayed message. */
+function readPreceding(value: unknown): RelayedEntry[] | null {
+  if (value === undefined) return []
+  if (!Array.isArray(value)) return null
+  const entries: RelayedEntry[] = []
+  for (const item of value) {
+    const entry = readEntry(item)
+    if (!entry) return null
+    entries.push(entry)
+  }
+  return entries
+}
+
+function readEntry(value: unknown): RelayedEntry | null {
+  if (!isRecord(value)) return null
+  const relayed = readRelayed(value.relayed)
+  return relayed && { relayed, notify: typeof value.notify === 'string' ? value.notify : '' }
 }
 
 function readRelayed(value: unknown): RelayedMessage | null {

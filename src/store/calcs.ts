@@ -22,24 +22,31 @@ export function applyCalc(
 ): boolean {
   const data = asRecord(message.data) as CalcPayload
   const id = payloadId(data.calcId) ?? kind
-  let record = state.calcs[id]
-  if (phase === 'progress' && record !== undefined && record.status !== 'running') return false
-  if (record === undefined || (phase === 'start' && (record.status !== 'running' || record.kind !== kind))) {
-    record = startRun(state, id, kind, data, ctx.now, phase === 'end' ? null : ctx.now)
+  const found = state.calcs[id]
+  // Read and written through `edit`: in the store, the raw record, without a proxy trap per field.
+  let target = found === undefined ? undefined : edit(ctx, found)
+  if (phase === 'progress' && target !== undefined && target.status !== 'running') return false
+  if (target === undefined || (phase === 'start' && (target.status !== 'running' || target.kind !== kind))) {
+    target = edit(ctx, startRun(state, id, kind, data, ctx.now, phase === 'end' ? null : ctx.now))
   }
 
-  if (typeof data.calcName === 'string') record.name = data.calcName
-  if (typeof data.message === 'string') record.message = data.message
-  record.data = data
-  record.updatedAt = ctx.now
+  if (typeof data.calcName === 'string') target.name = data.calcName
+  if (typeof data.message === 'string') target.message = data.message
+  target.data = data
+  target.updatedAt = ctx.now
   if (phase === 'progress') {
     const progress = toProgress(data.progress)
-    if (progress !== null && progress > record.progress) record.progress = progress
+    if (progress !== null && progress > target.progress) target.progress = progress
   } else if (phase === 'end') {
-    endRun(state, record, isCalcSuccess(message.type, data, ctx.successStatuses), ctx.now)
+    endRun(state, target, isCalcSuccess(message.type, data, ctx.successStatuses), ctx.now)
   }
   enforceCalcBound(state, ctx.maxCalcs)
   return true
+}
+
+/** The object to write `record`'s changes to: see `ApplyContext.edit`. */
+function edit(ctx: ApplyContext, record: CalcRecord): CalcRecord {
+  return ctx.edit ? ctx.edit(record) : record
 }
 
 /** A new calc, or a new run of one that ended (or of another kind): it becomes the most recent run. */

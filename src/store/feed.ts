@@ -29,38 +29,57 @@ export interface SseStoreConfig {
 }
 
 export function createFeed(state: StoreState) {
-  const { connection, stats, view, config, changeAlarms, publishCalcs } = state
+  const { connection, stats, view, config, changeAlarms, publishCalcs, heldStats, heldConnection, holdAlarms, publish } = state
+  // Between hold() and release() what apply() changes waits for publish(); otherwise it is told at once.
+  let holding = false
+  // When the group's messages arrived (they came together): the clock is read once per group.
+  let heldAt = 0
   return {
     apply(message: SseMessage, known: boolean): void {
-      const now = Date.now()
-      const counters = stats.value
+      const now = holding ? heldAt : Date.now()
+      const counters = heldStats()
       counters.received++
       if (!known) counters.unknownType++
-      const conn = connection.value
+      const conn = heldConnection()
       conn.lastMessageAt = now
       const id = typeof message.id === 'string' ? message.id : ''
-      // Setting an unchanged value through the reactive proxy triggers nothing.
       if (id) conn.lastEventId = id
-      if (!known) return
-      config.now = now
-      const decoded = { type: message.type, data: rawCopy(message.data), id }
-      if (isAlarmType(message.type)) {
-        changeAlarms(() => applyMessage(view, decoded, config) === 'alarm')
-      } else {
-        applyMessage(view, decoded, config)
-        publishCalcs()
+      if (known) {
+        config.now = now
+        if (isAlarmType(message.type)) {
+          const decoded = { type: message.type, data: rawCopy(message.data), id }
+          holdAlarms(() => applyMessage(view, decoded, config) === 'alarm')
+        } else {
+          // A calc's or SCADA's payload is copied when published: of a run of progress messages, once.
+          applyMessage(view, message, config)
+        }
       }
+      if (!holding) publish()
     },
+    hold(): void {
+      holding = true
+      heldAt = Date.now()
+    },
+    publish,
+    release(): void {
+      holding = false
+      publish()
+    },
+    // The changes below are told at once, after what was held: in the order they happened.
     setConnection(patch: Partial<ConnectionSnapshot>): void {
+      publish()
       patchConnection(connection.value, patch)
     },
     countMalformed(): void {
+      publish()
       stats.value.malformed++
     },
     countHandlerError(): void {
+      publish()
       stats.value.handlerErrors++
     },
     countReconnect(): void {
+      publish()
       stats.value.reconnects++
     },
     configure(options: Partial<SseStoreConfig>): void {
@@ -75,6 +94,7 @@ export function createFeed(state: StoreState) {
       publishCalcs()
     },
     snapshot(exchange: SnapshotExchange): SseSnapshot {
+      publish()
       return exchange.takeSnapshot(view)
     },
     hydrate(exchange: SnapshotExchange, snapshot: SseSnapshot): boolean {

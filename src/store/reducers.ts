@@ -15,8 +15,9 @@ export function applyMessage(state: SseState, message: SseMessage, ctx: ApplyCon
   if (calc !== undefined) return applyCalc(state, message, calc[0], calc[1], ctx) ? 'calc' : null
   if (isAlarmType(type)) return addAlarm(state, message, ctx) ? 'alarm' : null
   if (type === EventType.scada) {
-    state.scada.lastPulledAt = ctx.now
-    state.scada.data = asRecord(message.data) as ScadaPayload
+    const scada = ctx.edit?.(state.scada) ?? state.scada
+    scada.lastPulledAt = ctx.now
+    scada.data = asRecord(message.data) as ScadaPayload
     return 'scada'
   }
   return null

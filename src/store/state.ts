@@ -111,6 +111,12 @@ export interface ApplyContext {
   successStatuses: ReadonlyArray<number | string>
   maxAlarms: number
   maxCalcs: number
+  /**
+   * The object to write a record's changes to. The store gives a calc record's raw object, whose
+   * changes it tells Vue of once per group of messages (heldChanges.ts).
+   * @default the record itself
+   */
+  edit?<T extends object>(target: T): T
 }
 
 /** What a message changed: the part of the state, or null when it changed nothing. */

@@ -9,8 +9,22 @@ import type { SseStore } from './useSseStore'
 
 /** What the hub does to the store beside what users do: not part of the public store type. */
 export interface StoreFeed {
-  /** Counts and applies one decoded message; `known` is false for a messageType the library does not know. */
+  /**
+   * Counts and applies one decoded message; `known` is false for a messageType the library does not
+   * know. Between `hold()` and `release()` Vue is told of the changes at `publish()`; until then the
+   * calcs, counters and connection fields read through the store show them, while the alarm list is the
+   * one published last and watchers and computeds have not heard of them.
+   */
   apply(message: SseMessage, known: boolean): void
+  /**
+   * From now on, what `apply` changes waits for `publish()` or `release()` (a group of messages starts).
+   * The group's messages arrived together: they are timed (`lastMessageAt`, `updatedAt`...) now.
+   */
+  hold(): void
+  /** Tells Vue of what was applied since it last heard: each changed field once, with its latest value. */
+  publish(): void
+  /** Publishes, and from now on `apply` is told at once (the group of messages ends). */
+  release(): void
   /** Updates the connection state; unknown keys are ignored. */
   setConnection(patch: Partial<ConnectionSnapshot>): void
   /** A message the decoder rejected. */

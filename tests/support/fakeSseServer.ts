@@ -36,6 +36,12 @@ export interface FakeSseServerOptions {
    * @default String(n)
    */
   idOf?: (n: number) => string
+  /**
+   * Events sent in one turn of the event loop reach a stream as one chunk, read at once: a burst as a
+   * real server's writes often arrive. Otherwise each event is a chunk of its own.
+   * @default false
+   */
+  coalesce?: boolean
 }
 
 export interface FakeSseServer {
@@ -97,11 +103,22 @@ export function createFakeSseServer(options: FakeSseServerOptions): FakeSseServe
           controller = c
         },
       })
+      let unsent = ''
+      const enqueue = (text: string): void => {
+        if (!stream.closed) controller.enqueue(encoder.encode(text))
+      }
       const stream: Stream = {
         user,
         closed: false,
         push(text) {
-          if (!stream.closed) controller.enqueue(encoder.encode(text))
+          if (!options.coalesce) return enqueue(text)
+          if (unsent === '')
+            queueMicrotask(() => {
+              const chunk = unsent
+              unsent = ''
+              enqueue(chunk)
+            })
+          unsent += text
         },
         fail() {
           if (stream.closed) return

@@ -55,6 +55,7 @@ export interface TabbedAppOptions {
   userOf?: FakeSseServerOptions['userOf']
   replay?: FakeSseServerOptions['replay']
   idOf?: FakeSseServerOptions['idOf']
+  coalesce?: FakeSseServerOptions['coalesce']
   /** Extra hub options. */
   hub?: Partial<SseHubOptions>
 }
@@ -65,6 +66,7 @@ export function createTabbedApp(options: TabbedAppOptions): TabbedApp {
     userOf: options.userOf ?? ((headers) => headers.Authorization?.replace(/^Bearer /, '') ?? null),
     replay: options.replay,
     idOf: options.idOf,
+    coalesce: options.coalesce,
   })
   const tabs: HubTab[] = []
 

@@ -224,4 +224,18 @@ describe('createBus', () => {
     expect(bus.listenerCount('4')).toBe(0)
     expect(bus.listenerCount()).toBe(3)
   })
+
+  it('hears says whether a message of a type would reach a handler, of its type or of every type', () => {
+    expect(bus.hears('4')).toBe(false)
+    const off = bus.on('4', () => {})
+    bus.once('5-2', () => {})
+    expect([bus.hears('4'), bus.hears('5-2'), bus.hears('3')]).toEqual([true, true, false])
+    bus.emit(message('5-2'))
+    off()
+    expect([bus.hears('4'), bus.hears('5-2')]).toEqual([false, false])
+    bus.on('*', () => {})
+    expect([bus.hears('3'), bus.hears('*')]).toEqual([true, true])
+    bus.clear()
+    expect(bus.hears('3')).toBe(false)
+  })
 })

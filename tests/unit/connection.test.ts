@@ -1025,6 +1025,31 @@ describe('callbacks that close or restart the connection mid-step', () => {
     expect(fake.last!.headers['Last-Event-ID']).toBe('1')
   })
 
+  it('onBatch wraps the messages of each chunk; close() from onMessage in it delivers nothing more of the chunk', async () => {
+    const groups: string[][] = []
+    let group: string[] | null = null
+    const c = connectWith({
+      onBatch(deliver) {
+        group = []
+        deliver()
+        groups.push(group)
+        group = null
+      },
+      onMessage: (m) => {
+        group?.push(m.data)
+        if (m.data === 'close') connection.close()
+      },
+    })
+    c.open()
+    await flush()
+    fake.last!.push('id: 1\ndata: a\n\nid: 2\ndata: b\n\n: ping\n\n')
+    await flush()
+    fake.last!.push('id: 3\ndata: close\n\nid: 4\ndata: never delivered\n\n')
+    await flush()
+    expect(groups).toEqual([['a', 'b'], ['close']])
+    expect(c.state.lastEventId).toBe('3')
+  })
+
   it('close() from onStateChange while connecting starts no request', async () => {
     const c = connectWith({
       onStateChange: (s) => {

@@ -399,6 +399,110 @@ describe('createSseHub', () => {
   })
 })
 
+// The messages of one read of the stream (up to 16 KiB) are one group: the store tells Vue of them once,
+// and everything the app runs with a message sees the store as it is after that message.
+describe('a slice of the stream', () => {
+  it('a listener sees the store as it is after its message, computeds and the alarm list included', async () => {
+    const hub = hubWith({ token: 't' })
+    await waitFor(() => expect(hub.status).toBe('open'))
+    const store = hub.store!
+    const seen: unknown[] = []
+    hub.on('*', (_data, message) => {
+      const running = store.runningCalcs.map((c) => `${c.id} ${c.progress}`).join()
+      seen.push([message.id, store.stats.received, store.connection.lastEventId, running, store.alarms.length, store.unreadCount])
+    })
+    fake.last!.push(
+      event('1', '5-0', { calcId: 'a' }) +
+        event('2', '5-2', { calcId: 'a', progress: 40 }) +
+        event('3', '4', { alarmId: 'x' }) +
+        event('4', '5-1', { calcId: 'a', status: 1 }),
+    )
+    await waitFor(() => expect(seen).toHaveLength(4))
+    expect(seen).toEqual([
+      ['1', 1, '1', 'a 0', 0, 0],
+      ['2', 2, '2', 'a 40', 0, 0],
+      ['3', 3, '3', 'a 40', 1, 1],
+      ['4', 4, '4', '', 1, 1],
+    ])
+  })
+
+  it('without listeners, watchers hear of a slice once, with its last values', async () => {
+    const hub = hubWith({ token: 't' })
+    await waitFor(() => expect(hub.status).toBe('open'))
+    const store = hub.store!
+    const received: number[] = []
+    const progress: Array<number | undefined> = []
+    watch(() => store.stats.received, (n) => received.push(n), { flush: 'sync' })
+    watch(() => store.calcs.a?.progress, (p) => progress.push(p), { flush: 'sync' })
+    const steps = Array.from({ length: 20 }, (_, i) => event(String(i + 2), '5-2', { calcId: 'a', progress: i + 1 }))
+    fake.last!.push(event('1', '5-0', { calcId: 'a' }) + steps.join(''))
+    await waitFor(() => expect(received).toEqual([21]))
+    expect(progress).toEqual([20])
+    expect(store.connection.lastEventId).toBe('21')
+    fake.last!.push(event('22', '5-2', { calcId: 'a', progress: 50 }) + event('23', '5-2', { calcId: 'a', progress: 60 }))
+    await waitFor(() => expect(received).toEqual([21, 23]))
+    expect(progress).toEqual([20, 60])
+  })
+
+  it('a listener that logs out in the middle of a slice: nothing of the rest is delivered or stored', async () => {
+    const hub = hubWith({ token: 't' })
+    await waitFor(() => expect(hub.status).toBe('open'))
+    const store = hub.store!
+    const heard: string[] = []
+    hub.on('*', (_data, message) => heard.push(message.id))
+    hub.on('4', () => hub.disconnect())
+    fake.last!.push(
+      event('1', '5-0', { calcId: 'a' }) +
+        event('2', '4', { alarmId: 'x' }) +
+        event('3', '5-2', { calcId: 'a', progress: 10 }) +
+        event('4', '4', { alarmId: 'y' }),
+    )
+    await waitFor(() => expect(hub.status).toBe('closed'))
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    // The '*' listeners of the message that logged out still hear it (the bus takes its lists first).
+    expect(heard).toEqual(['1', '2'])
+    expect(store.stats.received).toBe(0)
+    expect(store.calcs).toEqual({})
+    expect(store.alarms).toEqual([])
+    expect(store.connection.lastEventId).toBe('')
+  })
+
+  it('onError, in the middle of a slice, sees the store as it is', async () => {
+    const seen: string[] = []
+    const hub: SseHub = hubWith({
+      token: 't',
+      onError(error) {
+        const store = hub.store!
+        seen.push(`${error.kind}: ${store.stats.received} received, ${store.runningCalcs.map((c) => c.id).join()} running`)
+      },
+    })
+    hub.on('5-2', () => {
+      throw new Error('listener down')
+    })
+    await waitFor(() => expect(hub.status).toBe('open'))
+    fake.last!.push(event('1', '5-0', { calcId: 'a' }) + 'data: {not json\n\n' + event('2', '5-0', { calcId: 'b' }) + event('3', '5-2', { calcId: 'b', progress: 1 }))
+    await waitFor(() => expect(seen).toHaveLength(2))
+    expect(seen).toEqual(['decode: 1 received, a running', 'handler: 3 received, a,b running'])
+  })
+
+  it("the app's decoder sees the store as it is after the message before", async () => {
+    const views: string[] = []
+    const hub: SseHub = hubWith({
+      token: 't',
+      decode(raw) {
+        const store = hub.store!
+        views.push(`${store.stats.received} ${store.runningCalcs.map((c) => c.id).join()}`)
+        const { messageType, messageData } = JSON.parse(raw.data) as { messageType: string; messageData: unknown }
+        return { type: messageType, data: messageData }
+      },
+    })
+    await waitFor(() => expect(hub.status).toBe('open'))
+    fake.last!.push(event('1', '5-0', { calcId: 'a' }) + event('2', '5-0', { calcId: 'b' }) + event('3', '5-1', { calcId: 'a', status: 1 }))
+    await waitFor(() => expect(views).toHaveLength(3))
+    expect(views).toEqual(['0 ', '1 a', '2 a,b'])
+  })
+})
+
 describe('server-side rendering', () => {
   it('importing the package touches no browser global', async () => {
     const ownFiles = new URL('../../src/', import.meta.url).pathname

@@ -278,3 +278,29 @@ describe('logout', () => {
     expect(fake.calls).toHaveLength(1)
   })
 })
+
+describe('popups', () => {
+  it("an app's renderer sees the store as it is after its message, in the middle of a slice of the stream", async () => {
+    const seen: string[] = []
+    const Root = defineComponent({ render: () => h(StatusView) })
+    const { app, mount } = makeApp(Root)
+    const pinia = createPinia()
+    const renderers = {
+      '4': (message: { data: unknown }) => {
+        const store = useSseStore(pinia)
+        seen.push(`${(message.data as { alarmId: string }).alarmId}: ${store.stats.received} received, ${store.unreadCount} unread`)
+        return { title: 'alarm' }
+      },
+    }
+    app.use(ElementPlus).use(pinia).use(ssePlugin, options({ token: 't', notify: { locale: 'en', renderers } }))
+    mount()
+    await vi.waitFor(() => expect(textOf('.status')).toBe('open'))
+    // The popups' code loads with the first message; what follows is decided as it comes.
+    fake.last!.push(alarmEvent(1, 'a'))
+    await vi.waitFor(() => expect(seen).toHaveLength(1))
+    const progress = `id: 3\ndata: ${JSON.stringify({ messageType: '5-2', messageData: { calcId: 'c', progress: 5 } })}\n\n`
+    fake.last!.push(alarmEvent(2, 'b') + progress + alarmEvent(4, 'c'))
+    await vi.waitFor(() => expect(seen).toHaveLength(3))
+    expect(seen).toEqual(['a: 1 received, 1 unread', 'b: 2 received, 2 unread', 'c: 4 received, 3 unread'])
+  })
+})

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { createIdWindow } from '../../src/core/idWindow'
 import { createResumePoint } from '../../src/core/resumePoint'
+import { mulberry32 } from '../support/random'
 
 describe('createIdWindow', () => {
   it('says whether an id was seen, recording it', () => {
@@ -38,6 +39,59 @@ describe('createIdWindow', () => {
     const ids = createIdWindow()
     expect(ids.seen('')).toBe(false)
     expect(ids.seen('')).toBe(false)
+  })
+
+  it('tells a counter id from its other spellings, and a repeat of it after the counter moved on', () => {
+    const ids = createIdWindow(12)
+    for (const id of ['8', '9', '10']) expect(ids.seen(id)).toBe(false)
+    // Not the same text: never the same id, whatever number they spell.
+    for (const id of ['010', '+11', '1e2', '11.0', ' 12', '0x20']) expect(ids.seen(id)).toBe(false)
+    expect(ids.seen('10')).toBe(true)
+    expect(ids.has('9')).toBe(true)
+    expect(ids.seen('11')).toBe(false)
+    expect(ids.seen('010')).toBe(true)
+    // Beyond 15 digits an id is only text: still told apart, still remembered.
+    expect(ids.seen('1234567890123456')).toBe(false)
+    expect(ids.seen('1234567890123456')).toBe(true)
+  })
+
+  it('remembers what came while ids grew, once ids stop growing, and after they grow again', () => {
+    const ids = createIdWindow(4)
+    for (let i = 1; i <= 10; i++) ids.seen(String(i))
+    // A replay from further back: the last 4 are known, earlier ones are forgotten.
+    expect(['6', '7', '8', '9', '10'].map((id) => ids.has(id))).toEqual([false, true, true, true, true])
+    expect(ids.seen('8')).toBe(true)
+    expect(ids.seen('a')).toBe(false)
+    // Long enough growing again to forget the lookups; the window still holds the last 4.
+    for (let i = 11; i <= 20; i++) expect(ids.seen(String(i))).toBe(false)
+    expect(['16', '17', '18', '19', '20', 'a'].map((id) => ids.has(id))).toEqual([false, true, true, true, true, false])
+  })
+
+  it('answers as a plain window of the last ids would, whatever mix of ids comes', () => {
+    const random = mulberry32(11)
+    for (const limit of [1, 3, 16]) {
+      const ids = createIdWindow(limit)
+      const kept: string[] = []
+      let counter = 0
+      for (let step = 0; step < 20_000; step++) {
+        const r = random()
+        const id =
+          r < 0.6 ? String(++counter)
+          : r < 0.8 ? String(Math.max(0, counter - Math.floor(random() * 2 * limit)))
+          : r < 0.9 ? `0${Math.floor(random() * 20)}`
+          : `id-${Math.floor(random() * 40)}`
+        if (random() < 0.2) {
+          expect(ids.has(id)).toBe(kept.includes(id))
+          continue
+        }
+        const known = kept.includes(id)
+        expect(ids.seen(id)).toBe(known)
+        if (!known) {
+          kept.push(id)
+          if (kept.length > limit) kept.shift()
+        }
+      }
+    }
   })
 
   it('rejects a limit that is not a positive integer', () => {

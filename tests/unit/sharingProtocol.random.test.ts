@@ -45,7 +45,7 @@ interface AppTab {
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
 
-async function runSeed(seed: number, cookie: boolean): Promise<void> {
+async function runSeed(seed: number, cookie: boolean, coalesce = false): Promise<void> {
   const random = mulberry32(seed)
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]
   const chance = (p: number): boolean => random() < p
@@ -53,7 +53,7 @@ async function runSeed(seed: number, cookie: boolean): Promise<void> {
   let session: User | null = null
   // Counts the session's changes (a sign-out, a sign-in).
   let sessionChanges = 0
-  const target = createTabbedApp({ cookie, userOf: cookie ? () => session : undefined, hub: { debug: process.env.SHARING_DEBUG === '1' } })
+  const target = createTabbedApp({ cookie, coalesce, userOf: cookie ? () => session : undefined, hub: { debug: process.env.SHARING_DEBUG === '1' } })
   app = target
   const tabs: AppTab[] = []
   const alarmCount: Record<User, number> = { alice: 0, bob: 0 }
@@ -211,7 +211,7 @@ async function runSeed(seed: number, cookie: boolean): Promise<void> {
   await target.settle()
 
   const context = (): string =>
-    `seed ${seed} (${cookie ? 'cookie' : 'token'} logins):\n  ${log.join('\n  ')}\n` +
+    `seed ${seed} (${cookie ? 'cookie' : 'token'} logins${coalesce ? ', bursts in one read' : ''}):\n  ${log.join('\n  ')}\n` +
     `at the end: ${open().map((t) => `tab ${t.tab.id} ${t.user} ${t.tab.hub.role} ${t.tab.hub.status}`).join('; ')}\n` +
     `requests: ${target.server.requests.map((r) => `${r.tab}:${r.user}@${r.lastEventId}`).join(' ')}\n` +
     `errors: ${open().map((t) => `tab ${t.tab.id}: ${t.tab.errors.map((e) => e.kind).join(',')}`).join('; ')}`
@@ -253,6 +253,25 @@ describe('sharing protocol under random interleavings', () => {
     for (const seed of SEEDS) {
       try {
         await runSeed(seed, cookie)
+      } catch (error) {
+        app?.dispose()
+        app = undefined
+        vi.unstubAllGlobals()
+        if (error instanceof Error) error.message = `[seed ${seed}] ${error.message}`
+        throw error
+      }
+    }
+  }, 600_000)
+
+  // A burst read at once is one slice of the leader's stream: relayed to the other tabs in one channel
+  // message, applied as one group.
+  it.each([
+    ['cookie', true],
+    ['token', false],
+  ] as const)('%s logins, each burst in one read: every tab of a user ends with exactly that user\'s messages, each once, in order', async (_, cookie) => {
+    for (const seed of SEEDS) {
+      try {
+        await runSeed(seed, cookie, true)
       } catch (error) {
         app?.dispose()
         app = undefined

@@ -347,3 +347,106 @@ describe('useSseStore', () => {
     expect(store.unreadCount).toBe(1)
   })
 })
+
+// What the hub applies while it delivers a slice of the stream: reads through the store see each
+// message at once, Vue hears of the slice once.
+describe('a group of messages (hold, publish, release)', () => {
+  it('reads see every message at once; watchers and computeds hear of the group once, when it is released', () => {
+    feed.apply(msg('5-0', { calcId: 'a' }, '1'), true)
+    const received: number[] = []
+    const progress: number[] = []
+    watch(() => store.stats.received, (n) => received.push(n), { flush: 'sync' })
+    watch(() => store.calcs.a.progress, (p) => progress.push(p), { flush: 'sync' })
+    let evaluations = 0
+    const running = computed(() => {
+      evaluations++
+      return store.runningCalcs.map((c) => c.id).join()
+    })
+    expect(running.value).toBe('a')
+
+    feed.hold()
+    for (let p = 1; p <= 10; p++) {
+      feed.apply(msg('5-2', { calcId: 'a', progress: p * 10 }, String(p + 1)), true)
+      expect([store.stats.received, store.calcs.a.progress]).toEqual([p + 1, p * 10])
+    }
+    feed.apply(msg('5-0', { calcId: 'b', calcName: 'B' }, '12'), true)
+    expect(store.calcs.b).toMatchObject({ name: 'B', status: 'running' })
+    expect(store.connection.lastEventId).toBe('12')
+    expect([received, progress, evaluations]).toEqual([[], [], 1])
+
+    feed.release()
+    expect(received).toEqual([12])
+    expect(progress).toEqual([100])
+    expect(running.value).toBe('a,b')
+    // Released: each message is told at once again.
+    feed.apply(msg('5-2', { calcId: 'a', progress: 100 }, '13'), true)
+    expect(received).toEqual([12, 13])
+  })
+
+  it('publish tells what was held so far, and the group goes on', () => {
+    const received: number[] = []
+    watch(() => store.stats.received, (n) => received.push(n), { flush: 'sync' })
+    feed.hold()
+    feed.apply(msg('5-0', { calcId: 'a' }), true)
+    feed.apply(msg('5-2', { calcId: 'a', progress: 5 }), true)
+    feed.publish()
+    expect(received).toEqual([2])
+    expect(store.runningCalcs.map((c) => c.id)).toEqual(['a'])
+    feed.apply(msg('5-2', { calcId: 'a', progress: 6 }), true)
+    expect(received).toEqual([2])
+    feed.release()
+    expect(received).toEqual([2, 3])
+  })
+
+  it("keeps one copy of a calc's payload per group, as the store keeps payloads; the listeners' objects stay untouched", () => {
+    feed.apply(msg('5-0', { calcId: 'a' }), true)
+    const payloads = [1, 2, 3].map((progress) => ({ calcId: 'a', progress, __v_isRef: true, value: 'not the payload' }))
+    const sent = structuredClone(payloads)
+    const fresh = { calcId: 'b', calcName: 'B', __v_isRef: true, value: 'not the payload either' }
+    feed.hold()
+    for (const payload of payloads) feed.apply(msg('5-2', payload), true)
+    feed.apply(msg('5-0', fresh), true)
+    feed.apply(msg('3', { message: 'pulled', __v_raw: { message: 'impostor' } }), true)
+    feed.release()
+    expect(store.calcs.a.data).toEqual({ calcId: 'a', progress: 3, value: 'not the payload' })
+    expect(store.calcs.a.progress).toBe(3)
+    expect(store.calcs.b.data).toEqual({ calcId: 'b', calcName: 'B', value: 'not the payload either' })
+    expect(store.scada.data).toEqual({ message: 'pulled' })
+    expect(isReactive(store.calcs.a.data)).toBe(false)
+    expect(payloads).toEqual(sent)
+    expect(fresh).toEqual({ calcId: 'b', calcName: 'B', __v_isRef: true, value: 'not the payload either' })
+  })
+
+  it("publishes a group's alarms as one new list; an acknowledgement in the middle publishes what was held first", () => {
+    const lists: string[][] = []
+    watch(() => store.alarms, (list) => lists.push(list.map((a) => `${a.id}${a.read ? ' read' : ''}`)), { flush: 'sync' })
+    const published = store.alarms
+    feed.hold()
+    feed.apply(msg('4', { alarmId: 'a' }), true)
+    feed.apply(msg('4', { alarmId: 'b' }), true)
+    expect(lists).toEqual([])
+    store.acknowledge('a')
+    feed.apply(msg('7', { alarmId: 'c' }), true)
+    // Read in the middle of the group: the computed must still hear of the list afterwards.
+    expect(store.unreadCount).toBe(2)
+    feed.release()
+    expect(lists).toEqual([['b', 'a'], ['b', 'a read'], ['c', 'b', 'a read']])
+    expect(published).toEqual([])
+    feed.apply(msg('4', { alarmId: 'd' }), true)
+    expect(store.unreadCount).toBe(3)
+  })
+
+  it('a reset in the middle of a group drops what was held: the rest of the group counts from nothing', () => {
+    feed.apply(msg('5-0', { calcId: 'a' }), true)
+    feed.hold()
+    feed.apply(msg('5-2', { calcId: 'a', progress: 50 }, '7'), true)
+    feed.apply(msg('4', { alarmId: 'x' }), true)
+    store.reset()
+    feed.apply(msg('5-0', { calcId: 'b' }, '8'), true)
+    feed.release()
+    expect(store.stats.received).toBe(1)
+    expect(Object.keys(store.calcs)).toEqual(['b'])
+    expect(store.alarms).toEqual([])
+    expect(store.connection.lastEventId).toBe('8')
+  })
+})

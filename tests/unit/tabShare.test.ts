@@ -409,6 +409,160 @@ describe('relay', () => {
   })
 })
 
+// The leader relays the messages of one slice of its stream in one channel message.
+describe('relaying a slice together', () => {
+  /** A 5,000-deep payload: structured clone gives up on it. */
+  function deepPayload(): Record<string, unknown> {
+    const deep: Record<string, unknown> = {}
+    let level = deep
+    for (let i = 0; i < 5000; i++) level = (level.next = {}) as Record<string, unknown>
+    return { deep }
+  }
+
+  function relayedIds(tab: Tab): string[] {
+    return tab.events.flatMap((e) => (e.on === 'message' ? [e.relayed.eventId ?? ''] : []))
+  }
+
+  it('posts what was held as one channel message; every tab gets each message once, in order, with the tab that pops it', async () => {
+    const [a, b, c] = await startTabs(3)
+    c.presence = { visible: true, focused: true }
+    window.dispatchEvent(new window.Event('focus'))
+    await browser.settle()
+    const before = browser.posted.length
+    a.share.holdRelays()
+    const here = ['1', '2', '3'].map((id) => relay(a, id))
+    expect(browser.posted).toHaveLength(before)
+    expect(a.share.postRelays()).toEqual([])
+    await browser.settle()
+    const sent = browser.posted.slice(before)
+    expect(sent).toHaveLength(1)
+    expect(sent[0].data).toMatchObject({
+      v: 2,
+      kind: 'message',
+      login: a.share.login,
+      relayed: { eventId: '3' },
+      notify: c.share.tabId,
+      preceding: [{ relayed: { eventId: '1' } }, { relayed: { eventId: '2' } }],
+    })
+    expect(here).toEqual([false, false, false])
+    expect(b.messages().map((m) => [m.message.id, m.notifyHere])).toEqual([['1', false], ['2', false], ['3', false]])
+    expect(c.messages().map((m) => [m.message.id, m.notifyHere])).toEqual([['1', true], ['2', true], ['3', true]])
+    // Released: the next relay goes at once.
+    relay(a, '4')
+    expect(browser.posted).toHaveLength(before + 2)
+  })
+
+  it("hands a batch to the tab's onBatch, which delivers it message by message", async () => {
+    const [a] = await startTabs(1)
+    const batches: string[][] = []
+    const b = openTab('user-1', {
+      onBatch(deliver) {
+        const from = b.events.length
+        deliver()
+        batches.push(b.events.slice(from).map((e) => (e.on === 'message' ? (e.relayed.eventId ?? '') : e.on)))
+      },
+    })
+    b.share.start()
+    await browser.settle()
+    a.share.holdRelays()
+    for (const id of ['1', '2', '3']) relay(a, id)
+    a.share.postRelays()
+    relay(a, '4')
+    await browser.settle()
+    // A message alone is no batch.
+    expect(batches).toEqual([['1', '2', '3']])
+    expect(relayedIds(b)).toEqual(['1', '2', '3', '4'])
+  })
+
+  it('a tab that stops in the middle of a batch (a listener logs out) takes none of the rest', async () => {
+    const [a] = await startTabs(1)
+    const b: Tab = openTab('user-1', {
+      onMessage(relayed, notifyHere) {
+        b.events.push({ on: 'message', relayed, notifyHere })
+        if (relayed.eventId === '2') b.share.stop()
+      },
+    })
+    b.share.start()
+    await browser.settle()
+    a.share.holdRelays()
+    for (const id of ['1', '2', '3']) relay(a, id)
+    a.share.postRelays()
+    await browser.settle()
+    expect(relayedIds(b)).toEqual(['1', '2'])
+  })
+
+  it('a payload structured clone cannot copy costs only itself: it goes raw, the others decoded, in order, nothing reported', async () => {
+    const [a, b] = await startTabs(2)
+    const raw = { event: 'message', data: '{"messageType":"4","messageData":{"deep":"..."}}' }
+    a.share.holdRelays()
+    relay(a, '1')
+    a.share.relay(msg('2', deepPayload()), '2', raw)
+    relay(a, '3')
+    expect(a.share.postRelays()).toEqual([])
+    await browser.settle()
+    expect(a.errors).toEqual([])
+    expect(b.events.filter((e) => e.on === 'message').map((e) => ('raw' in e.relayed ? `raw ${e.relayed.raw.lastEventId}` : e.relayed.message.id))).toEqual([
+      '1',
+      'raw 2',
+      '3',
+    ])
+  })
+
+  it('a message that cannot be posted at all is reported, and the leader pops it when another tab was to', async () => {
+    const [a, b] = await startTabs(2)
+    b.presence = { visible: true, focused: true }
+    window.dispatchEvent(new window.Event('focus'))
+    await browser.settle()
+    a.share.holdRelays()
+    relay(a, '1')
+    const unsendable = msg('2', { run: () => 1 })
+    expect(a.share.relay(unsendable, '2')).toBe(false)
+    relay(a, '3')
+    expect(a.share.postRelays()).toEqual([unsendable])
+    expect(a.errors).toHaveLength(1)
+    await browser.settle()
+    expect(b.messages().map((m) => m.message.id)).toEqual(['1', '3'])
+  })
+
+  it('a state, a logout, anything posted while relays are held goes after them', async () => {
+    const [a, b] = await startTabs(2)
+    a.share.holdRelays()
+    relay(a, '1')
+    relay(a, '2')
+    a.share.relayState(state({ lastEventId: '2' }))
+    relay(a, '3')
+    a.share.broadcastLogout()
+    a.share.postRelays()
+    await browser.settle()
+    const seen = b.events.flatMap((e) => (e.on === 'message' ? [e.relayed.eventId] : e.on === 'state' || e.on === 'logout' ? [e.on] : []))
+    expect(seen).toEqual(['1', '2', 'state', '3', 'logout'])
+  })
+
+  it('ignores a relayed message whose preceding ones are not all relayed messages', async () => {
+    const [a, b] = await startTabs(2)
+    const before = b.events.length
+    const other = intruder()
+    const base = { v: 2, kind: 'message', from: a.share.tabId, login: a.share.login, notify: '', relayed: { message: msg('9'), eventId: '9' } }
+    for (const preceding of ['1', [{ relayed: { message: 'text' } }], [{ relayed: { message: msg('8'), eventId: '8' } }, null]]) {
+      other.postMessage({ ...base, preceding })
+    }
+    await browser.settle()
+    other.close()
+    expect(b.events.length).toBe(before)
+  })
+
+  it('a follower holds nothing: it neither relays nor leaves anything to pop', async () => {
+    const [a, b] = await startTabs(2)
+    const before = browser.posted.length
+    b.share.holdRelays()
+    expect(relay(b, '5')).toBe(true)
+    expect(b.share.postRelays()).toEqual([])
+    await browser.settle()
+    expect(browser.posted).toHaveLength(before)
+    expect(a.events.filter((e) => e.on === 'message')).toEqual([])
+  })
+})
+
 describe('who a tab listens to', () => {
   it('takes messages and state only from the leader it knows, for its own login', async () => {
     const [a, b] = await startTabs(2)

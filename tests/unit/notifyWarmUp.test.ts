@@ -122,6 +122,41 @@ describe('the warm-up when the popups load', () => {
     expect(onScreen()).toHaveLength(1)
   })
 
+  it('waits for the browser to be idle, with no deadline that would run it while the page is busy', async () => {
+    const waiting = new Map<number, IdleRequestCallback>()
+    const timeouts: Array<number | undefined> = []
+    let handles = 0
+    vi.stubGlobal('requestIdleCallback', (callback: IdleRequestCallback, options?: IdleRequestOptions) => {
+      timeouts.push(options?.timeout)
+      waiting.set(++handles, callback)
+      return handles
+    })
+    vi.stubGlobal('cancelIdleCallback', (handle: number) => waiting.delete(handle))
+    const idle = (): void => {
+      const [handle, callback] = [...waiting][0]
+      waiting.delete(handle)
+      callback({ didTimeout: false, timeRemaining: () => 50 })
+    }
+    try {
+      const notifier = create()
+      notifier.warmUp()
+      await flush()
+      expect(unseenMounts()).toEqual([])
+      idle()
+      idle()
+      await flush()
+      expect(unseenMounts()).toHaveLength(1)
+      expect(timeouts).toEqual([undefined, undefined])
+
+      const loggedOut = create()
+      loggedOut.warmUp()
+      loggedOut.closeAll()
+      expect(waiting.size).toBe(0)
+    } finally {
+      vi.unstubAllGlobals()
+    }
+  })
+
   it('is cancelled by a logout (closeAll) or dispose before its idle tasks run', async () => {
     vi.useFakeTimers()
     const loggedOut = create()

@@ -295,7 +295,7 @@ const browserBench: BenchModule = {
             `message-handling task and the first Element Plus mount (48-54 ms at 3x). The popups now do both when they ` +
             `load at login, each in an idle task of its own (src/notify/warmUp.ts: the formatter, and one notification ` +
             `mounted into an element never attached to the document); the longest task left is the first 16 KiB ` +
-            `slice, whose parser, hub and store code is not compiled yet (20-24 ms at 3x, in a microtask checkpoint ` +
+            `slice, whose parser, hub and store code is not compiled yet (25-35 ms of CPU at 3x, in a microtask checkpoint ` +
             `the trace reading does not count as a task). With the page warming the popups too (ours.html?warm=1, ` +
             `interleaved runs), longest per run: ${longTaskList(throttled.warmed)} ms. See bench/README.md.`,
         },

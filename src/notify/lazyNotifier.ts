@@ -25,6 +25,8 @@ export function createLazyNotifier(
   let waiting: Array<[message: SseMessage, receivedAt: number]> = []
   let pending: Promise<void> | undefined
   let disposed = false
+  // A logout while the popups load: the user is gone, nothing to ready them for.
+  let loggedOut = false
 
   function load(): void {
     if (pending) return
@@ -40,6 +42,8 @@ export function createLazyNotifier(
         replayedAt = undefined
         waiting = []
         notifier = created
+        // Loaded at login: the idle time before the first burst is when to ready the first popups.
+        if (!loggedOut) created.warmUp()
       },
       (cause: unknown) => {
         pending = undefined
@@ -64,7 +68,10 @@ export function createLazyNotifier(
     },
     closeAll() {
       if (notifier) notifier.closeAll()
-      else waiting = []
+      else {
+        waiting = []
+        loggedOut = true
+      }
     },
     dispose() {
       disposed = true

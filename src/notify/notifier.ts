@@ -7,11 +7,12 @@ import type { CalcOptions, NotifyOptions, NotifyRenderer } from '../options'
 import type { SseMessage } from '../core/protocol'
 import { getNotifyMessages } from './locale'
 import { createNotifyContext } from './notifyContext'
-import type { NotifyFunction } from './popup'
+import type { NotifyFunction, OpenPopup } from './popup'
 import { createPopupOpener } from './popup'
 import { defaultRenderers } from './renderers'
 import { createScreen } from './screen'
 import { createSummary } from './summary'
+import { warmUpPopups } from './warmUp'
 
 export type { NotifyFunction } from './popup'
 
@@ -29,6 +30,16 @@ export interface Notifier {
   closeAll: () => void
   /** Closes everything and ignores later messages. */
   dispose: () => void
+}
+
+/** The notifier `createNotifier` makes: it can also ready its first popups before they are needed. */
+export interface PopupNotifier extends Notifier {
+  /**
+   * Readies, in idle tasks, what the first popups would otherwise do cold in the middle of a burst:
+   * the time formatter and a first Element Plus mount, rehearsed where nobody sees it (`warmUp.ts`).
+   * `closeAll` and `dispose` cancel what has not run.
+   */
+  warmUp: () => void
 }
 
 /**
@@ -62,16 +73,23 @@ export function createNotifier(
   notifyFn: NotifyFunction = ElNotification,
   onError?: (error: SseError) => void,
   now: () => number = Date.now,
-): Notifier {
+): PopupNotifier {
   const { renderers: custom, locale, maxVisible = 4, groupWindow = 2000, offset } = options ?? {}
   const context = createNotifyContext(locale, calc)
   const renderers = resolveRenderers(custom)
   const report = (messageType: string, cause: unknown): void =>
     onError?.(new SseError('handler', `Notification for messageType "${messageType}" failed`, { messageType, cause }))
-  const open = createPopupOpener(notifyFn, appContext, offset, report)
+  const opener = createPopupOpener(notifyFn, appContext, offset, report)
+  // Once a popup is queued, the first mount is under way and needs no rehearsal.
+  let popupsStarted = false
+  const open: OpenPopup = (...popup) => {
+    popupsStarted = true
+    return opener(...popup)
+  }
   const summary = createSummary(open, getNotifyMessages(context.locale), groupWindow, now)
   const screen = createScreen(maxVisible, open, summary)
   let disposed = false
+  let cancelWarmUp = (): void => {}
 
   function notify(message: SseMessage): void {
     const renderer = disposed ? undefined : renderers.get(message.type)
@@ -86,8 +104,15 @@ export function createNotifier(
   }
 
   function closeAll(): void {
+    cancelWarmUp()
     screen.closeAll()
     summary.close()
+  }
+
+  function warmUp(): void {
+    if (disposed) return
+    cancelWarmUp()
+    cancelWarmUp = warmUpPopups({ locale: context.locale, notifyFn, appContext, popupsStarted: () => popupsStarted })
   }
 
   return {
@@ -97,5 +122,6 @@ export function createNotifier(
       disposed = true
       closeAll()
     },
+    warmUp,
   }
 }

@@ -33,10 +33,22 @@ export function formatTime(value: unknown, locale: string): string | undefined {
   const date = new Date(serverTime(value))
   // No time, or out of the range of dates (a formatter would throw).
   if (Number.isNaN(date.getTime())) return serverText(value)
+  return timeFormat(locale).format(date)
+}
+
+/**
+ * Makes the formatter of `locale` ahead of the first popup that shows a time: the page's first
+ * `Intl.DateTimeFormat` initialises ICU, which takes longer than handling a slice of messages.
+ */
+export function prepareTimeFormat(locale: string): void {
+  timeFormat(locale)
+}
+
+function timeFormat(locale: string): Intl.DateTimeFormat {
   let format = timeFormats.get(locale)
   if (format === undefined) {
     format = new Intl.DateTimeFormat(locale, { dateStyle: 'short', timeStyle: 'medium' })
     timeFormats.set(locale, format)
   }
-  return format.format(date)
+  return format
 }

@@ -245,22 +245,27 @@ async function runSeed(seed: number, cookie: boolean, coalesce = false): Promise
   app = undefined
 }
 
+/** Runs every seed; a failure names its seed. */
+async function runSeeds(cookie: boolean, coalesce: boolean): Promise<void> {
+  for (const seed of SEEDS) {
+    try {
+      await runSeed(seed, cookie, coalesce)
+    } catch (error) {
+      app?.dispose()
+      app = undefined
+      vi.unstubAllGlobals()
+      if (error instanceof Error) error.message = `[seed ${seed}] ${error.message}`
+      throw error
+    }
+  }
+}
+
 describe('sharing protocol under random interleavings', () => {
   it.each([
     ['cookie', true],
     ['token', false],
   ] as const)('%s logins: every tab of a user ends with exactly that user\'s messages, each once, in order', async (_, cookie) => {
-    for (const seed of SEEDS) {
-      try {
-        await runSeed(seed, cookie)
-      } catch (error) {
-        app?.dispose()
-        app = undefined
-        vi.unstubAllGlobals()
-        if (error instanceof Error) error.message = `[seed ${seed}] ${error.message}`
-        throw error
-      }
-    }
+    await runSeeds(cookie, false)
   }, 600_000)
 
   // A burst read at once is one slice of the leader's stream: relayed to the other tabs in one channel
@@ -269,16 +274,6 @@ describe('sharing protocol under random interleavings', () => {
     ['cookie', true],
     ['token', false],
   ] as const)('%s logins, each burst in one read: every tab of a user ends with exactly that user\'s messages, each once, in order', async (_, cookie) => {
-    for (const seed of SEEDS) {
-      try {
-        await runSeed(seed, cookie, true)
-      } catch (error) {
-        app?.dispose()
-        app = undefined
-        vi.unstubAllGlobals()
-        if (error instanceof Error) error.message = `[seed ${seed}] ${error.message}`
-        throw error
-      }
-    }
+    await runSeeds(cookie, true)
   }, 600_000)
 })

@@ -204,3 +204,9 @@ export function isSuccessStatus(status: unknown, successStatuses: ReadonlyArray<
   const text = String(status)
   return successStatuses.some((success) => String(success) === text)
 }
+
+/** A messageType as people read it: `'5-2 dynCalcProgress'` for a built-in one, the type alone otherwise. */
+export function typeLabel(type: string): string {
+  const name = (Object.keys(EventType) as Array<keyof typeof EventType>).find((key) => EventType[key] === type)
+  return name === undefined ? type : `${type} ${name}`
+}

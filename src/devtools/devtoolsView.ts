@@ -1,6 +1,6 @@
 // What Vue Devtools shows of a hub, as plain data: a timeline event per hub event, and the
 // inspector's sections (connection, listeners per messageType, tab group). Pure: no Devtools API here.
-import { EventType } from '../core/protocol'
+import { EventType, typeLabel } from '../core/protocol'
 import type { ConnectionSnapshot } from '../store/state'
 import type { HubEvent, HubInsight } from '../hub/devtoolsTap'
 
@@ -20,15 +20,13 @@ export interface TimelineEntry {
 /** One section of the inspector: rows of key and value. */
 export type InspectorState = Record<string, Array<{ key: string; value: unknown }>>
 
-const typeNames: Record<string, string> = Object.fromEntries(Object.entries(EventType).map(([name, code]) => [code, name]))
-
 export function toTimelineEntry(event: HubEvent, time: number): TimelineEntry {
   switch (event.kind) {
     case 'message': {
       const { type, id, data } = event.message
       return {
         time,
-        title: typeNames[type] ? `${type} ${typeNames[type]}` : type,
+        title: typeLabel(type),
         subtitle: id ? `id ${id}` : undefined,
         data: { messageType: type, id, via: event.via === 'relay' ? 'relayed by the leader tab' : 'this tab\'s stream', payload: preview(data) },
       }

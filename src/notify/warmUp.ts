@@ -2,6 +2,7 @@
 import { ElNotification } from 'element-plus'
 import type { AppContext } from 'vue'
 import { nextTick } from 'vue'
+import { guarded } from '../core/guard'
 import { whenIdle } from './idleTask'
 import type { NotifyFunction } from './popup'
 import { prepareTimeFormat } from './popupTime'
@@ -33,12 +34,9 @@ export function warmUpPopups(target: WarmUpTarget): () => void {
     const step = steps.shift()
     if (step === undefined) return noop
     return whenIdle(() => {
-      try {
-        step()
-      } catch {
-        // A failed warm-up costs only the time it was to save: the first popup does the work, and
-        // reports its own error if it has one.
-      }
+      // A failed warm-up costs only the time it was to save: the first popup does the work, and
+      // reports its own error if it has one.
+      guarded(step)
       cancel = next()
     })
   }

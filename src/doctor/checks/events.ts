@@ -1,6 +1,6 @@
 // Check: every event has an id that never repeats, JSON data with a messageType, and a sane retry.
 import { isRecord } from '../../core/isRecord'
-import { EventType, isBuiltInType } from '../../core/protocol'
+import { isBuiltInType, typeLabel } from '../../core/protocol'
 import { isOpenStream, mainConnection } from '../observations'
 import type { Observations } from '../observations'
 import { finding } from '../result'
@@ -14,8 +14,6 @@ const RETRY_FLOOR_MS = 100
 const RETRY_CAP_MS = 30_000
 /** Numeric ids all below this look like a counter that started at 1 in this process. */
 const SMALL_ID_LIMIT = 1000
-
-const typeNames = new Map<string, string>(Object.entries(EventType).map(([name, code]) => [code, name]))
 
 /** What every event must be: an id that never repeats (and grows, when numeric), JSON with a messageType. */
 export function checkEvents(observations: Observations): Finding[] {
@@ -110,7 +108,7 @@ function checkData(unique: EventArrival[]): Finding {
       types.set(event.event, (types.get(event.event) ?? 0) + 1)
     } else untyped.push(event)
   }
-  const summary = [...types].map(([type, n]) => `${type}${typeNames.has(type) ? ` ${typeNames.get(type)}` : ''} ×${n}`).join(', ')
+  const summary = [...types].map(([type, n]) => `${typeLabel(type)} ×${n}`).join(', ')
   const total = unique.length
   if (invalid.length > 0) return finding('event-data', 'fail', 'data.invalid', { count: invalid.length, total, id: invalid[0].id ?? '' })
   if (untyped.length > 0) return finding('event-data', 'fail', 'data.noType', { count: untyped.length, total, id: untyped[0].id ?? '' })

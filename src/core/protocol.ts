@@ -155,16 +155,14 @@ export const calcMessageTypes: Readonly<Record<string, readonly [CalcKind, CalcP
   '6-2': ['sandboxDyn', 'progress'],
 }
 
-const builtInTypes = /* @__PURE__ */ new Set<string>(/* @__PURE__ */ Object.values(EventType))
-
 /** True for the codes of {@link EventType}. */
 export function isBuiltInType(type: string): boolean {
-  return builtInTypes.has(type)
+  return Object.hasOwn(calcMessageTypes, type) || type === '3' || isAlarmType(type)
 }
 
 /** True for the codes whose messages are alarms: eventAlarm (`4`) and dataAnomaly (`7`). */
 export function isAlarmType(type: string): boolean {
-  return type === EventType.eventAlarm || type === EventType.dataAnomaly
+  return type === '4' || type === '7'
 }
 
 /**

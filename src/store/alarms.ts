@@ -1,6 +1,5 @@
 // The alarm list, newest first: adding an alarm once (a replay is no new alarm), the bound on how many
 // are kept, marking them read, clearing them, and how many are unread.
-import { EventType } from '../core/protocol'
 import type { AlarmLevel, AlarmPayload, SseMessage } from '../core/protocol'
 import type { AlarmRecord, ApplyContext, SseState } from './state'
 import { asRecord, bound, payloadId } from './values'
@@ -15,7 +14,7 @@ export function addAlarm(state: SseState, message: SseMessage, ctx: ApplyContext
   const level = alarmLevels.includes(data.level) ? (data.level as AlarmLevel) : 'warning'
   state.alarms.unshift({
     id,
-    kind: message.type === EventType.dataAnomaly ? 'anomaly' : 'alarm',
+    kind: message.type === '7' /* dataAnomaly */ ? 'anomaly' : 'alarm',
     type: message.type,
     level,
     title: typeof data.title === 'string' ? data.title : '',

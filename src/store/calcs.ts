@@ -1,6 +1,6 @@
 // Calc records: what a start, a progress or an end does to a run, the bound on how many are kept,
 // and the runs a reader asks for (the running ones, the latest of a kind).
-import { EventType, isSuccessStatus } from '../core/protocol'
+import { isSuccessStatus } from '../core/protocol'
 import type { CalcKind, CalcPayload, SseMessage } from '../core/protocol'
 import type { ApplyContext, CalcRecord, SseState } from './state'
 import { asRecord, bound, payloadId } from './values'
@@ -8,7 +8,7 @@ import { asRecord, bound, payloadId } from './values'
 /** Whether a calc end message reports success: `isTrace === 1` for trace ends, else a success status. */
 export function isCalcSuccess(type: string, data: unknown, successStatuses: ReadonlyArray<number | string>): boolean {
   const payload = asRecord(data)
-  if (type === EventType.traceCalcEnd) return payload.isTrace === 1
+  if (type === '2-1' /* traceCalcEnd */) return payload.isTrace === 1
   return isSuccessStatus(payload.status, successStatuses)
 }
 

@@ -1,7 +1,7 @@
 // One message to the part of the state it changes. These functions and those they call are pure state
 // changes: plain objects in, the same objects mutated, no Vue and no clock (time comes in through the
 // context). The store runs them on its reactive state; tests and benchmarks on plain objects.
-import { calcMessageTypes, EventType, isAlarmType } from '../core/protocol'
+import { calcMessageTypes, isAlarmType } from '../core/protocol'
 import type { ScadaPayload, SseMessage } from '../core/protocol'
 import { addAlarm, enforceAlarmBound } from './alarms'
 import { applyCalc, enforceCalcBound } from './calcs'
@@ -14,7 +14,7 @@ export function applyMessage(state: SseState, message: SseMessage, ctx: ApplyCon
   const calc = Object.hasOwn(calcMessageTypes, type) ? calcMessageTypes[type] : undefined
   if (calc !== undefined) return applyCalc(state, message, calc[0], calc[1], ctx) ? 'calc' : null
   if (isAlarmType(type)) return addAlarm(state, message, ctx) ? 'alarm' : null
-  if (type === EventType.scada) {
+  if (type === '3' /* scada */) {
     const scada = ctx.edit?.(state.scada) ?? state.scada
     scada.lastPulledAt = ctx.now
     scada.data = asRecord(message.data) as ScadaPayload

@@ -51,13 +51,16 @@ export class SseError extends Error {
 
   /** A plain, cloneable copy (for the store and for relaying between tabs). */
   toJSON(): SseErrorInfo {
-    return {
-      kind: this.kind,
-      message: this.message,
-      ...(this.status !== undefined && { status: this.status }),
-      ...(this.messageType !== undefined && { messageType: this.messageType }),
-    }
+    return errorInfo(this)
   }
+}
+
+/** The plain fields of an error (an {@link SseError}, or a copy relayed by another tab); never its `cause`. */
+export function errorInfo(error: SseErrorInfo): SseErrorInfo {
+  const info: SseErrorInfo = { kind: error.kind, message: error.message }
+  if (error.status !== undefined) info.status = error.status
+  if (error.messageType !== undefined) info.messageType = error.messageType
+  return info
 }
 
 /** The plain shape of an {@link SseError}, as kept in the store. */

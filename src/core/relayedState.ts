@@ -1,5 +1,6 @@
 // The connection state as a plain, cloneable value: what a leader tab relays and the store keeps.
 import type { ConnectionState, SseStatus } from './connection'
+import { errorInfo } from './errors'
 import type { SseErrorInfo } from './errors'
 
 /** The leader's connection state as relayed to the other tabs: plain and structured-cloneable. */
@@ -25,7 +26,7 @@ export function toRelayedState(state: Readonly<ConnectionState>): RelayedConnect
     status: state.status,
     lastEventId: state.lastEventId,
     attempt: state.attempt,
-    error: state.error ? state.error.toJSON() : null,
+    error: state.error ? errorInfo(state.error) : null,
     openedAt: state.openedAt,
     lastMessageAt: state.lastMessageAt,
     reconnects: state.reconnects,

@@ -1,5 +1,6 @@
 // The connection state as the hub reports it: plain fields only, and an error equal to the standing
 // one changes nothing.
+import { errorInfo } from '../core/errors'
 import type { SseErrorInfo } from '../core/errors'
 import { createConnectionSnapshot } from './state'
 import type { ConnectionSnapshot } from './state'
@@ -10,7 +11,7 @@ const connectionKeys = Object.keys(createConnectionSnapshot()) as Array<keyof Co
 export function patchConnection(conn: ConnectionSnapshot, patch: Partial<ConnectionSnapshot>): void {
   for (const key of connectionKeys) {
     // A key the patch does not have reads as undefined, and undefined is never set.
-    const value = key === 'error' ? toErrorInfo(patch.error) : patch[key]
+    const value = key === 'error' ? patch.error && errorInfo(patch.error) : patch[key]
     if (value === undefined) continue
     // Every state change repeats the standing error in a new object: an equal one changes nothing.
     if (key === 'error' && sameError(conn.error, value as SseErrorInfo | null)) continue
@@ -21,13 +22,4 @@ export function patchConnection(conn: ConnectionSnapshot, patch: Partial<Connect
 function sameError(a: SseErrorInfo | null, b: SseErrorInfo | null): boolean {
   if (a === null || b === null) return a === b
   return a.kind === b.kind && a.message === b.message && a.status === b.status && a.messageType === b.messageType
-}
-
-function toErrorInfo(error: SseErrorInfo | null | undefined): SseErrorInfo | null | undefined {
-  if (error === null || error === undefined) return error
-  // An SseError instance is a live object with a cause: keep only its plain fields.
-  const info: SseErrorInfo = { kind: error.kind, message: error.message }
-  if (error.status !== undefined) info.status = error.status
-  if (error.messageType !== undefined) info.messageType = error.messageType
-  return info
 }

@@ -16,7 +16,6 @@ import type { RelayedConnectionState } from './core/relayedState'
 import { createResumePoint } from './core/resumePoint'
 import type { SseRole } from './core/role'
 import type { GroupSnapshot } from './core/tabShareWire'
-import { shareKey } from './core/userKey'
 import { syncAlarms } from './hub/alarmSync'
 import type { AlarmSync } from './hub/alarmSync'
 import { createLoginReconnects } from './hub/loginReconnects'
@@ -26,6 +25,7 @@ import type { HubEvent } from './hub/devtoolsTap'
 import { createPipeline } from './hub/pipeline'
 import { createStoreLink } from './hub/storeLink'
 import { createTabGroupLink } from './hub/tabGroupLink'
+import type { GroupLogin } from './hub/tabGroupLink'
 import type * as TabSharing from './lazyTabSharing'
 import { createLazyNotifier } from './notify/lazyNotifier'
 import type { Notifier } from './notify/notifier'
@@ -289,7 +289,7 @@ export function buildHub(options: SseHubOptions, context: SseHubContext, openCon
     } else {
       // Until the election settles this tab holds no connection; a previous login's role must not show.
       setRole('follower')
-      group.join(currentShareKey)
+      group.join(currentLogin)
     }
   }
 
@@ -297,9 +297,9 @@ export function buildHub(options: SseHubOptions, context: SseHubContext, openCon
     if (connection.state.status === 'closed') connection.open()
   }
 
-  function currentShareKey(): string {
+  function currentLogin(): GroupLogin {
     const url = read(options.url)
-    return shareKey(typeof location === 'undefined' ? url : new URL(url, location.href).href, token ?? null)
+    return { url: typeof location === 'undefined' ? url : new URL(url, location.href).href, token: token ?? null }
   }
 
   /** Leaves the stream (and the tab group) without touching the data. */
@@ -335,7 +335,7 @@ export function buildHub(options: SseHubOptions, context: SseHubContext, openCon
       // Another signed-in user: the previous user's data must not stay on screen.
       stop(false)
       connect()
-    } else if (group.share && currentShareKey() !== group.key) {
+    } else if (group.movedAway(currentLogin())) {
       // Another user, or an opaque token that cannot tell: join the group of the new key.
       leave(false)
       active = false

@@ -3,6 +3,7 @@
 import type { TabShareOptions } from './core/tabShare'
 import type { SseHubEnvironment } from './options'
 
+export { shareKey } from './core/shareKey'
 export { createEndedLogins } from './core/tabGroup'
 export { createTabShare } from './core/tabShare'
 export { snapshotToText } from './store/snapshotText'

@@ -20,13 +20,19 @@ export interface GroupReactions extends Omit<TabShareCallbacks, 'onSnapshot'> {
   onLoadFailed(cause: unknown): void
 }
 
+/** What decides a login's group: the stream's absolute url and the token (null with cookie sessions). */
+export interface GroupLogin {
+  url: string
+  token: string | null
+}
+
 export interface TabGroupLink {
   /** The group this tab is in, once loaded and joined. */
   readonly share: TabShare | undefined
-  /** The key of the group joined last (see `shareKey`). */
-  readonly key: string
-  /** Loads tab sharing (once) and joins the group of `key()`, read when it has loaded. */
-  join(key: () => string): void
+  /** Whether `login` belongs to another group than the one joined (false until one is joined). */
+  movedAway(login: GroupLogin): boolean
+  /** Loads tab sharing (once) and joins the group of `login()`, read when it has loaded. */
+  join(login: () => GroupLogin): void
   /** Leaves the group (a join still loading is dropped); `broadcastLogout` logs the other tabs out too. */
   leave(broadcastLogout: boolean): void
 }
@@ -34,13 +40,16 @@ export interface TabGroupLink {
 export function createTabGroupLink(environment: SseHubEnvironment, reactions: GroupReactions): TabGroupLink {
   let share: TabShare | undefined
   let keyInUse = ''
+  let shareKey: typeof TabSharing.shareKey | undefined
   // Counts the joins, so that one still loading when the user leaves is dropped.
   let attempt = 0
   // Logins this tab left or heard end: a later login of this tab never takes their messages. Made
   // with the first group this tab joins, kept for every later one.
   let endedLogins: EndedLogins | undefined
 
-  function enter(sharing: typeof TabSharing, key: string): void {
+  function enter(sharing: typeof TabSharing, login: GroupLogin): void {
+    shareKey = sharing.shareKey
+    const key = shareKey(login.url, login.token)
     keyInUse = key
     endedLogins ??= sharing.createEndedLogins()
     const current: TabShare = sharing.createTabShare({
@@ -60,15 +69,15 @@ export function createTabGroupLink(environment: SseHubEnvironment, reactions: Gr
     get share() {
       return share
     },
-    get key() {
-      return keyInUse
+    movedAway(login) {
+      return share !== undefined && shareKey!(login.url, login.token) !== keyInUse
     },
-    join(key) {
+    join(login) {
       const joining = ++attempt
       // Deliberately not awaited: the tab follows until the election settles.
       void import('../lazyTabSharing').then(
         (sharing) => {
-          if (joining === attempt) enter(sharing, key())
+          if (joining === attempt) enter(sharing, login())
         },
         (cause: unknown) => {
           if (joining === attempt) reactions.onLoadFailed(cause)

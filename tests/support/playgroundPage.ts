@@ -1,6 +1,6 @@
 import type { BrowserContext, Locator, Page, Request } from 'playwright-core'
 import { NAME_PREFIX } from '../../src/core/tabShareWire'
-import { shareKey } from '../../src/core/userKey'
+import { shareKey } from '../../src/core/shareKey'
 
 // What a user sees and does in one playground tab, for the browser tests.
 

@@ -10,7 +10,7 @@ import {
   type TabShareOptions,
 } from '../../src/core/tabShare'
 import { NAME_PREFIX } from '../../src/core/tabShareWire'
-import { shareKey } from '../../src/core/userKey'
+import { shareKey } from '../../src/core/shareKey'
 import { SseError } from '../../src/core/errors'
 import type { SseMessage } from '../../src/core/protocol'
 import { createFakeBrowser, type FakeBrowser, type FakeTab } from '../support/fakeTabs'

@@ -27,14 +27,15 @@ export type SseErrorKind =
 /** Every error the library reports, through `onError`, `connection.error` and the store. */
 export class SseError extends Error {
   override readonly name = 'SseError'
+  // Declared only: the constructor makes each an own property (undefined when absent).
   /** What went wrong. */
-  readonly kind: SseErrorKind
+  declare readonly kind: SseErrorKind
   /** HTTP status, when the server answered. */
-  readonly status?: number
+  declare readonly status?: number
   /** The messageType involved, for `handler` errors (a listener or a popup that threw). */
-  readonly messageType?: string
+  declare readonly messageType?: string
   /** The underlying error or value. */
-  override readonly cause?: unknown
+  declare readonly cause?: unknown
 
   constructor(
     kind: SseErrorKind,
@@ -43,7 +44,6 @@ export class SseError extends Error {
   ) {
     super(message)
     this.kind = kind
-    // The field declarations above already made these own properties (undefined when absent).
     this.status = details.status
     this.messageType = details.messageType
     this.cause = details.cause

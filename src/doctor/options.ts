@@ -1,3 +1,5 @@
+import { defaultHeartbeatTimeout, defaultLastEventIdParam } from '../core/connectionOptions'
+
 /** Languages of the readable report. */
 export type DoctorLang = 'en' | 'zh-CN'
 
@@ -81,10 +83,10 @@ export interface DoctorOptions {
 export const doctorDefaults = {
   method: 'GET',
   listenMs: 75_000,
-  heartbeatTimeoutMs: 45_000,
+  heartbeatTimeoutMs: defaultHeartbeatTimeout,
   proxyTimeoutMs: 60_000,
   replayWaitMs: 2_000,
-  lastEventIdParam: 'lastEventId',
+  lastEventIdParam: defaultLastEventIdParam,
   lang: 'en',
   json: false,
 } as const satisfies Partial<DoctorOptions>

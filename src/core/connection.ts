@@ -9,6 +9,7 @@ import type { ConnectionOptions } from './connectionOptions'
 import { SseError } from './errors'
 import { guarded } from './guard'
 import { createWatchdog, quietStreamGrace } from './heartbeat'
+import { statusReaction } from './httpAnswer'
 import { createDebugLog } from './log'
 import { createSseParser } from './parser'
 import type { RawSseMessage } from './protocol'
@@ -312,14 +313,14 @@ export function createConnection(options: CreateConnectionOptions, callbacks: Co
     const failed = failure.error
     stopTransport()
     openedAt = null
-    const code = failed.status ?? 0
-    if (failed.kind === 'http' && (code === 401 || code === 403)) {
+    // A network failure, a broken stream or a dead one is retried; a status decides for itself.
+    const reaction = failed.kind === 'http' ? statusReaction(failed.status ?? 0) : 'retry'
+    if (reaction === 'unauthorized') {
       void refreshToken(gen, failed)
       return
     }
     // 204 (the server says stop) and the other client errors are final.
-    const retryable = failed.kind !== 'http' || code === 408 || code === 429 || (code >= 500 && code <= 599)
-    if (!retryable) return failConnection(failed)
+    if (reaction === 'stop') return failConnection(failed)
     // onError may close or restart the connection.
     if (report(failed)) scheduleReconnect(failure.retryAfter ?? null)
   }

@@ -2,7 +2,7 @@
 // response, and the stream's bytes handed over in slices that never hold the page for long.
 import { parseRetryAfter } from '../backoff'
 import { SseError } from '../errors'
-import { isRecord } from '../isRecord'
+import { jsonDetail } from '../httpAnswer'
 import type { TransportFailure, TransportHandle, TransportHandlers, TransportRequest } from './types'
 import { monotonicNow, yieldTask } from './yieldTask'
 
@@ -161,18 +161,8 @@ async function readDetail(response: Response): Promise<string> {
     void reader.cancel().catch(noop)
   }
   const text = new TextDecoder().decode(bytes.subarray(0, size)).trim()
-  try {
-    const json: unknown = JSON.parse(text)
-    if (isRecord(json)) {
-      for (const key of ['detail', 'message', 'error']) {
-        const field = json[key]
-        if (typeof field === 'string' && field !== '') return field.slice(0, 300)
-      }
-    }
-  } catch {
-    // Not JSON (or empty): use the text itself.
-  }
-  return text.slice(0, 300)
+  // Not JSON with a reason (or empty): the text itself.
+  return (jsonDetail(text) ?? text).slice(0, 300)
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
